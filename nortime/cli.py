@@ -1,0 +1,23 @@
+"""Command-line commands, registered on `flask --app nortime ...`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+
+
+@click.command("demo")
+@click.option("--learners", default=300, show_default=True, help="How many synthetic learners to sign up.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the generator: the same seed gives the same region.")
+def demo_command(learners: int, seed: int) -> None:
+    """Load the Midt-Troms demo region (does nothing when it is already there)."""
+    from .demo import load_demo
+
+    report = load_demo(learners=learners, seed=seed)
+    if report.created:
+        click.echo(f"Loaded the Midt-Troms demo: {report.summary()}.")
+    else:
+        click.echo(f"The demo is already loaded ({report.summary()}); nothing changed.")

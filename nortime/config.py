@@ -1,0 +1,116 @@
+"""Configuration: defaults, then instance/config.py, then the environment, then a test's overrides.
+
+Anything wrong with it is a ConfigError whose message says what to fix.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+ENVIRONMENT = {
+    "NORTIME_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "NORTIME_SECRET_KEY": "SECRET_KEY",
+    "NORTIME_REDIS_URL": "REDIS_URL",
+    "NORTIME_BASE_URL": "BASE_URL",
+}
+
+
+class ConfigError(RuntimeError):
+    """Start-up cannot go on; the message tells the operator what to fix."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "nortime.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": None,
+        "REDIS_URL": None,
+        "BASE_URL": None,  # absolute links in e-mails and feeds; else taken from the request
+        "TIMEZONE": "Europe/Oslo",
+        "SOLVER_TIME_LIMIT": 30.0,
+        "SOLVER_WORKERS": 8,
+        "MAIL_SERVER": None,  # e-mail is off until this is set
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_SENDER": "nortime <no-reply@localhost>",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CHECK_DATABASE_ON_START": True,
+    }
+
+
+def apply_environment(config: dict, environ=os.environ) -> None:
+    for variable, key in ENVIRONMENT.items():
+        value = environ.get(variable)
+        if value:
+            config[key] = value
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def validate(config: dict) -> None:
+    url = config.get("SQLALCHEMY_DATABASE_URI")
+    if not isinstance(url, str) or not url:
+        raise ConfigError("SQLALCHEMY_DATABASE_URI (or NORTIME_DATABASE_URL) must be a database URL such as sqlite:///path or postgresql://user@host/db")
+    config["SQLALCHEMY_DATABASE_URI"] = url = normalise_database_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"the database URL {url!r} is not a URL; use sqlite:///path or postgresql://user@host:5432/db") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
+    for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT"):
+        value = config.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{key} must be a positive number, not {value!r}")
+    secret = config.get("SECRET_KEY")
+    if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
+        raise ConfigError("SECRET_KEY (or NORTIME_SECRET_KEY) must be a string of at least 16 characters")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The secret key kept in instance/secret_key, made on first start."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Create with owner-only permissions before writing the secret into it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def check_database(url: str) -> None:
+    """Connect once, so that a wrong URL stops start-up rather than the first request."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).parent
+        if not folder.exists():
+            raise ConfigError(f"the folder of the SQLite database {parsed.database!r} does not exist")
+    connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+    engine = create_engine(url, connect_args=connect_args)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise ConfigError(f"cannot reach the database at {parsed.render_as_string(hide_password=True)}: {reason}") from None
+    finally:
+        engine.dispose()

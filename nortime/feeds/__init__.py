@@ -1,0 +1,4 @@
+"""iCalendar feeds of published timetables (issue 5)."""
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")

@@ -1,0 +1,4 @@
+"""Pages for course providers: setting up, planning, review, publishing (issue 7)."""
+from flask import Blueprint
+
+bp = Blueprint("providers", __name__, url_prefix="/provider")
