@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 def register(app: Flask) -> None:
@@ -10,6 +11,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--learners", default=300, show_default=True, help="How many synthetic learners to sign up.")
 @click.option("--seed", default=1, show_default=True, help="Seed of the generator: the same seed gives the same region.")
 def demo_command(learners: int, seed: int) -> None:
