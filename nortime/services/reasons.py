@@ -1,0 +1,208 @@
+"""Why a learner was not placed, in plain words in the reader's language, and what would help.
+
+The optimizer gives reason codes with details (spec: "unplaced"). The details
+are read defensively: any of them may be missing, and a code we do not know
+falls back to the optimizer's own message.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask_babel import format_percent, gettext as _, ngettext
+from sqlalchemy import select
+
+from ..db import db
+from ..i18n import weekday_name
+from ..learners.rota import Blocker, blockers_for_slot, clock_minutes
+from ..models import Group, Venue
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_SESSION_MINUTES = 120
+
+
+@dataclass(frozen=True)
+class Explanation:
+    reasons: list[str]
+    hints: list[str]
+
+
+def _slot_list(details: Mapping) -> list[tuple[int, int]]:
+    """Slots named in the details, as (weekday index, start minutes); accepts dicts or "tue 18:00"."""
+    raw = details.get("slots")
+    if raw is None and details.get("slot") is not None:
+        raw = [details["slot"]]
+    found = []
+    for item in raw or ():
+        try:
+            if isinstance(item, Mapping):
+                day, start = item["day"], item["start"]
+            else:
+                day, start = str(item).split()
+            found.append((WEEKDAY_CODES.index(day), clock_minutes(start)))
+        except (KeyError, ValueError, TypeError):
+            continue
+    return found
+
+
+def _group(details: Mapping) -> Group | None:
+    key = details.get("group")
+    if not isinstance(key, str):
+        return None
+    return db.session.scalars(select(Group).where(Group.key == key).order_by(Group.id.desc()).limit(1)).first()
+
+
+def _venue(details: Mapping, group: Group | None) -> Venue | None:
+    if group is not None:
+        return group.venue
+    slug = details.get("venue")
+    if not isinstance(slug, str):
+        return None
+    return db.session.scalars(select(Venue).where(Venue.slug == slug)).first()
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _percent(value) -> str | None:
+    try:
+        return format_percent(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _what_blocks(blockers: list[Blocker]) -> str:
+    """"your evening shifts in week 2 of your rota; your days away in week 4 of your rota"."""
+    names = {
+        "day": _("your day shifts"),
+        "evening": _("your evening shifts"),
+        "night": _("your night shifts"),
+        "away": _("your days away"),
+    }
+    parts = []
+    for kind in ("day", "evening", "night", "away"):
+        weeks = sorted({b.week for b in blockers if b.kind == kind and b.week is not None})
+        if not any(b.kind == kind for b in blockers):
+            continue
+        if weeks:
+            parts.append(ngettext("%(what)s in week %(weeks)s of your rota",
+                                  "%(what)s in weeks %(weeks)s of your rota", len(weeks),
+                                  what=names[kind], weeks=", ".join(str(w) for w in weeks)))
+        else:
+            parts.append(names[kind])
+    return "; ".join(parts)
+
+
+def _gap(learner, venue: Venue | None) -> int:
+    buffer = getattr(learner, "buffer_minutes", 30) or 0
+    if learner is None or venue is None:
+        return buffer
+    from ..models import TravelTime
+
+    if venue.place_id == learner.home_place_id:
+        return buffer
+    row = db.session.scalars(select(TravelTime).where(
+        ((TravelTime.from_place_id == learner.home_place_id) & (TravelTime.to_place_id == venue.place_id))
+        | ((TravelTime.from_place_id == venue.place_id) & (TravelTime.to_place_id == learner.home_place_id)))).first()
+    return buffer + (row.minutes if row else 0)
+
+
+def _rota_conflict(details: Mapping, learner) -> list[str]:
+    group = _group(details)
+    venue = _venue(details, group)
+    slots = _slot_list(details)
+    if not slots and group is not None:
+        slots = [(slot.weekday, slot.start.hour * 60 + slot.start.minute) for slot in group.slots]
+    minutes = group.course.session_minutes if group is not None else int(details.get("minutes") or DEFAULT_SESSION_MINUTES)
+    rota = getattr(learner, "rota", None)
+    sentences = []
+    for weekday, start in slots:
+        when = _("%(day)s %(time)s", day=weekday_name(weekday), time=_clock(start))
+        if venue is not None:
+            when = _("%(when)s in %(place)s", when=when, place=venue.place.name)
+        blockers = (blockers_for_slot(rota.cycle, rota.anchor, weekday, start, minutes, _gap(learner, venue))
+                    if rota is not None and rota.cycle else [])
+        if blockers:
+            sentences.append(_("%(when)s: %(what)s.", when=when, what=_what_blocks(blockers)))
+        else:
+            sentences.append(_("%(when)s: this time clashes with your work or other plans.", when=when))
+    share, needed = _percent(details.get("share")), _percent(details.get("min_attendance"))
+    if share and needed:
+        sentences.append(_("You could come to %(share)s of the lessons. The course asks for at least %(needed)s.",
+                           share=share, needed=needed))
+    elif share:
+        sentences.append(_("You could come to only %(share)s of the lessons.", share=share))
+    if not sentences:
+        sentences.append(_("The course times do not fit your rota: you could come to too few of the lessons."))
+    return sentences
+
+
+def _one(reason: Mapping, learner) -> list[str]:
+    code = reason.get("code")
+    details = reason.get("details") or {}
+    if not isinstance(details, Mapping):
+        details = {}
+    level = details.get("level") or getattr(learner, "level", "")
+    if code == "rota_conflict":
+        return _rota_conflict(details, learner)
+    if code == "no_course_at_level":
+        return [_("There is no course at level %(level)s this term.", level=level)]
+    if code == "no_venue_in_reach":
+        home = getattr(getattr(learner, "home_place", None), "name", "")
+        travel = details.get("max_travel_minutes") or getattr(learner, "max_travel_minutes", None)
+        if home and travel is not None:
+            return [_("No course place is within %(minutes)s minutes of %(home)s.", minutes=travel, home=home)]
+        return [_("No course place is close enough to where you live.")]
+    if code == "group_full":
+        return [_("The group that fits your times is full.")]
+    if code == "too_few_for_group":
+        needed = details.get("min_group")
+        if needed:
+            return [_("Too few people can come at the times that fit you. A group needs at least %(count)s people.",
+                      count=needed)]
+        return [_("Too few people can come at the times that fit you.")]
+    if code == "no_teacher":
+        return [_("No teacher is free at the times that fit you.")]
+    if code == "locked_out":
+        return [_("The groups for this term are already fixed.")]
+    message = reason.get("message")
+    return [message] if isinstance(message, str) and message else [_("We could not find a group for you this time.")]
+
+
+def describe_reasons(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
+    """The optimizer's reasons as short plain sentences in the current language (duplicates removed)."""
+    sentences: list[str] = []
+    for reason in reasons or ():
+        if not isinstance(reason, Mapping):
+            continue
+        for sentence in _one(reason, learner):
+            if sentence not in sentences:
+                sentences.append(sentence)
+    return sentences
+
+
+def help_hints(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
+    """What the learner could change that would most likely help, one hint per kind of reason."""
+    hints: list[str] = []
+    codes = [reason.get("code") for reason in reasons or () if isinstance(reason, Mapping)]
+    for code in codes:
+        if code == "no_venue_in_reach":
+            hint = _("Travelling a bit further would help. You can change how far you can travel on this page.")
+        elif code == "rota_conflict":
+            hint = _("Weekend classes, or other days, may fit better. Tell us if your rota changes.")
+        elif code == "no_course_at_level":
+            hint = _("Another level may help. Ask the school to check your level.")
+        elif code in ("too_few_for_group", "group_full", "no_teacher"):
+            hint = _("More days that suit you, or travelling a bit further, gives more choices.")
+        elif code == "locked_out":
+            hint = _("You stay on the list. We try again at the next plan.")
+        else:
+            continue
+        if hint not in hints:
+            hints.append(hint)
+    return hints
+
+
+def explain(reasons, learner=None) -> Explanation:
+    return Explanation(describe_reasons(reasons, learner), help_hints(reasons, learner))
