@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app nortime
 # Re-install only when the package metadata changed.
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e .
