@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("providers", __name__, url_prefix="/provider")
+
+from . import views  # noqa: E402,F401  (registers the routes on bp)
