@@ -1,0 +1,70 @@
+"""Attendance registration for provider staff and teachers, phone-first (/coordinator/attendance).
+
+Staff see their own provider's groups only; any other group answers 404, as
+if it did not exist.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth import role_required
+from ..services import attendance as service
+from ..services.timetable import group_sessions
+
+bp = Blueprint("attendance", __name__, url_prefix="/attendance")
+
+
+def own_group(group_id: int):
+    group = service.group_for(current_user, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+@bp.route("/")
+@role_required("provider_staff")
+def groups():
+    return render_template("coordinators/attendance_groups.html", groups=service.groups_for(current_user))
+
+
+@bp.route("/group/<int:group_id>")
+@role_required("provider_staff")
+def sessions(group_id: int):
+    group = own_group(group_id)
+    all_sessions = group_sessions(group)
+    today = dt.date.today()
+    # Open at the session nearest today, where a teacher most likely wants to be.
+    upcoming = next((session for session in all_sessions if session.occurrence_date >= today), None)
+    registered = service.registered_dates(group)
+    return render_template("coordinators/attendance_sessions.html", group=group, sessions=all_sessions,
+                           upcoming=upcoming, registered=registered)
+
+
+@bp.route("/group/<int:group_id>/<day>", methods=["GET", "POST"])
+@role_required("provider_staff")
+def session(group_id: int, day: str):
+    group = own_group(group_id)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    found = service.find_session(group, date)
+    if found is None:
+        abort(404)
+    status = 200
+    if request.method == "POST":
+        ticked = {int(value) for value in request.form.getlist("present") if value.isdigit()}
+        try:
+            result = service.record_attendance(group, date, ticked, current_user)
+        except service.AttendanceError as error:
+            flash(str(error), "error")
+            status = 409 if found.status == "cancelled" else 400
+        else:
+            flash(_("Attendance saved: %(created)d registered, %(corrected)d corrected, %(unchanged)d unchanged.",
+                    created=result.created, corrected=result.corrected, unchanged=result.unchanged), "info")
+            return redirect(url_for(".session", group_id=group.id, day=date.isoformat()))
+    return render_template("coordinators/attendance_session.html", sheet=service.sheet(group, found)), status
