@@ -1,4 +1,4 @@
-"""Public pages that need no account: the home page and what the region offers."""
+"""Public pages that need no account: the home page, what the region offers, privacy."""
 from flask import Blueprint, render_template
 
 from .services.catalogue import region_offer
@@ -9,6 +9,11 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home():
     return render_template("public/home.html", offer=region_offer())
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
 
 
 @bp.get("/healthz")

@@ -1,0 +1,159 @@
+"""The personal page at /me/<token>, the edit steps behind it, and "send my link again"."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import limiter
+from ..services import learner_page, signup
+from . import bp
+from .flow import Flow
+from .forms import ActionForm, DeleteForm, LostLinkForm
+from .views import _register, about_form, render_check
+
+
+def personal_link(learner) -> str:
+    """The absolute link to the learner's page (BASE_URL when configured)."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("learners.me", token=learner.access_token)
+    return url_for("learners.me", token=learner.access_token, _external=True)
+
+
+def learner_or_404(token: str):
+    learner = learner_page.learner_by_token(token)
+    if learner is None:
+        abort(404)
+    g.learner_language = learner.language  # before anything asks for the locale
+    return learner
+
+
+@bp.after_request
+def private_pages(response):
+    # The secret link must not leak to other sites or linger in caches.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.path.startswith("/me/") or request.path.startswith("/signup"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+    return response
+
+
+@bp.get("/me/<token>")
+def me(token):
+    learner = learner_or_404(token)
+    status = learner_page.status_of(learner)
+    return render_template("learners/me.html", learner=learner, status=status, form=ActionForm(),
+                           link=personal_link(learner))
+
+
+@bp.get("/me/<token>/welcome")
+def welcome(token):
+    learner = learner_or_404(token)
+    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner),
+                           mailed=request.args.get("mailed") == "1")
+
+
+@bp.route("/me/<token>/details", methods=["GET", "POST"])
+def edit_about(token):
+    learner = learner_or_404(token)
+    form = about_form(signup.about_of(learner) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        signup.apply_about(learner, signup.about_answers(form))
+        from ..db import db
+
+        db.session.commit()
+        flash(_("Your details are saved."), "success")
+        return redirect(url_for("learners.me", token=token))
+    return render_template("learners/about.html", form=form, step=None, flow=Flow("edit", token, learner.id),
+                           action=url_for("learners.edit_about", token=token), learner=learner), \
+        200 if not form.errors else 422
+
+
+def _edit_step(step):
+    def view(token, **values):
+        learner = learner_or_404(token)
+        return step(Flow("edit", token, learner.id), learner=learner, **values)
+
+    view.__name__ = f"edit_{step.__name__}"
+    return view
+
+
+_register("edit", "/me/<token>", _edit_step)
+
+
+@bp.route("/me/<token>/rota/check", methods=["GET", "POST"])
+def edit_check(token):
+    learner = learner_or_404(token)
+    flow = Flow("edit", token, learner.id)
+    draft = flow.draft()
+    if "rota" not in draft:
+        return redirect(flow.url("rota"))
+    form = ActionForm()
+    if request.method == "POST" and form.validate():
+        from ..db import db
+
+        rota_state = draft["rota"]
+        signup.apply_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
+        db.session.commit()
+        flow.clear()
+        flash(_("Your rota is saved. The next plan uses it."), "success")
+        return redirect(url_for("learners.me", token=token))
+    return render_check(flow, draft, form, step=None, learner=learner)
+
+
+@bp.route("/me/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token):
+    learner = learner_or_404(token)
+    form = ActionForm()
+    if request.method == "POST" and form.validate():
+        if request.form.get("undo"):
+            learner_page.come_back(learner)
+            flash(_("Welcome back. You are on the list again."), "success")
+        else:
+            learner_page.withdraw(learner)
+            flash(_("You have left the course list. Your details are kept until you delete them."), "success")
+        return redirect(url_for("learners.me", token=token))
+    return render_template("learners/withdraw.html", learner=learner, form=form)
+
+
+@bp.get("/me/<token>/data.json")
+def download(token):
+    learner = learner_or_404(token)
+    body = json.dumps(learner_page.export_data(learner), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="nortime-my-data.json"'})
+
+
+@bp.route("/me/<token>/delete", methods=["GET", "POST"])
+def delete(token):
+    learner = learner_or_404(token)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        learner_page.delete_learner(learner)
+        Flow("edit", token, learner.id).clear()
+        return redirect(url_for("learners.deleted"))
+    return render_template("learners/delete.html", learner=learner, form=form), 200 if not form.errors else 422
+
+
+@bp.get("/deleted")
+def deleted():
+    return render_template("learners/deleted.html")
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@limiter.limit("5 per hour;20 per day", methods=["POST"])
+def lost_link():
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        learner_page.resend_links(form.contact.data, personal_link)
+        return redirect(url_for("learners.lost_link_sent"))
+    return render_template("learners/lost.html", form=form), 200 if not form.errors else 422
+
+
+@bp.get("/me/sent")
+def lost_link_sent():
+    return render_template("learners/lost_sent.html")
+
+

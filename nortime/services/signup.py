@@ -1,0 +1,361 @@
+"""Sign-up: from the answers of the steps (kept in the session) to a stored learner.
+
+Which provider a learner belongs to is decided by one question they can
+answer: whether they have the right to free Norwegian training (refugees and
+family members do). "Yes" or "not sure" goes to the municipal adult
+education ("mtvo"), which checks the right; "no" goes to the paid evening
+courses ("fu-nord"). SIGNUP_PROVIDERS in the config can map the answers to
+other provider slugs.
+
+Nothing is stored before `create_learner`; it is idempotent per nonce (the
+nonce becomes the learner's access token, so a double submission finds the
+learner the first one made).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from solver.presets import PRESETS, build_rota
+
+from ..db import db
+from ..learners.rota import AWAY, RotaDay, weeks_from
+from ..models import BusyPeriod, Course, Learner, Municipality, Provider, Rota, Venue, new_token, utcnow
+
+DEFAULT_PROVIDERS = {"yes": "mtvo", "unsure": "mtvo", "no": "fu-nord"}
+PREVIEW_ID = "signup-preview"
+MAX_CUSTOM_WEEKS = 6
+BUSY_ROWS = 3
+LEVEL_UNKNOWN_MEANS = "A1"
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def this_monday(day: dt.date | None = None) -> dt.date:
+    day = day or today()
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --- the region -------------------------------------------------------------
+
+
+def place_groups() -> dict[str, list[tuple[str, str]]]:
+    """The region's places grouped by municipality name, for the home-place list."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for municipality in db.session.scalars(select(Municipality).order_by(Municipality.name)):
+        if municipality.places:
+            groups[municipality.name] = [(place.id, place.name) for place in municipality.places]
+    return groups
+
+
+def provider_for(right: str) -> Provider | None:
+    """The provider the answer to "right to free training?" leads to (see the module docstring)."""
+    slugs = {**DEFAULT_PROVIDERS, **(current_app.config.get("SIGNUP_PROVIDERS") or {})}
+    provider = db.session.scalars(select(Provider).where(Provider.slug == slugs.get(right, ""))).first()
+    return provider or db.session.scalars(select(Provider).order_by(Provider.id)).first()
+
+
+# --- the answers -----------------------------------------------------------------
+
+
+def about_answers(form) -> dict:
+    """The about-you step's answers as plain JSON for the session."""
+    return {
+        "name": form.name.data.strip(),
+        "email": (form.email.data or "").strip() or None,
+        "phone": (form.phone.data or "").strip() or None,
+        "language": form.language.data,
+        "home": form.home.data,
+        "right": form.right.data,
+        "level": form.level.data,
+        "travel": int(form.travel.data),
+        "days": list(form.days.data or []),
+    }
+
+
+def about_of(learner: Learner) -> dict:
+    """A stored learner's details in the same form (for the edit page)."""
+    right = next((answer for answer, slug in DEFAULT_PROVIDERS.items()
+                  if learner.provider is not None and slug == learner.provider.slug), "unsure")
+    return {"name": learner.name, "email": learner.email or "", "phone": learner.phone or "",
+            "language": learner.language, "home": learner.home_place_id, "right": right,
+            "level": learner.level, "travel": learner.max_travel_minutes,
+            "days": [day for day in (learner.preferred_days or "").split(",") if day]}
+
+
+def level_of(answer: str) -> str:
+    return LEVEL_UNKNOWN_MEANS if answer == "unknown" else answer
+
+
+# --- the rota --------------------------------------------------------------------
+
+
+def _clock(text: str) -> str | None:
+    from ..learners.forms import parse_clock
+
+    minutes = parse_clock(text)
+    return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict | None, dict[str, str]]:
+    """The rota from a preset, the worker's shift times and where they are in the cycle; or errors by field.
+
+    answers: "<shift>_from", "<shift>_to" per shift name; "week" (1-based, for
+    presets that follow the calendar week) or "first_day" (YYYY-MM-DD, else).
+    """
+    from ..learners.forms import parse_date
+
+    preset = PRESETS.get(preset_id)
+    errors: dict[str, str] = {}
+    if preset is None:
+        return None, {"preset": _("This rota does not exist. Go back and choose one from the list.")}
+    times = {}
+    for shift in preset.shift_names:
+        start, end = _clock(answers.get(f"{shift}_from", "")), _clock(answers.get(f"{shift}_to", ""))
+        for key, value in ((f"{shift}_from", start), (f"{shift}_to", end)):
+            if value is None:
+                errors[key] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+        if start and end and start == end:
+            errors[f"{shift}_to"] = _("A shift cannot start and end at the same time.")
+        times[shift] = (start, end)
+    anchor = today()
+    week = 0
+    if preset.weekly:
+        cycle_weeks = max(1, preset.cycle_days // 7)
+        raw = str(answers.get("week", "1"))
+        if not raw.isdigit() or not 1 <= int(raw) <= cycle_weeks:
+            errors["week"] = _("Choose a week from 1 to %(count)s.", count=cycle_weeks)
+        else:
+            week = int(raw) - 1
+    elif preset.pattern:
+        first = parse_date(answers.get("first_day", ""))
+        if first is None:
+            errors["first_day"] = _("Write a date like 2027-01-11.")
+        elif abs((first - today()).days) > 366:
+            errors["first_day"] = _("Choose a date within one year from today.")
+        else:
+            anchor = first
+    if errors:
+        return None, errors
+    return build_rota(preset_id, anchor, times=times or None, week=week), {}
+
+
+def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | None, dict[str, str]]:
+    """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number)."""
+    errors: dict[str, str] = {}
+    cycle: list = []
+    for index in range(weeks * 7):
+        kind = answers.get(f"kind_{index}") or "off"
+        if kind == "off":
+            cycle.append([])
+        elif kind == "away":
+            cycle.append(AWAY)
+        elif kind == "shift":
+            start, end = _clock(answers.get(f"from_{index}", "")), _clock(answers.get(f"to_{index}", ""))
+            if start is None:
+                errors[f"from_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+            if end is None:
+                errors[f"to_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+            if start and end and start == end:
+                errors[f"to_{index}"] = _("A shift cannot start and end at the same time.")
+            cycle.append([[start, end]])
+        else:
+            errors[f"kind_{index}"] = _("Choose day off, work or away.")
+            cycle.append([])
+    raw = str(answers.get("week", "1"))
+    if not raw.isdigit() or not 1 <= int(raw) <= weeks:
+        errors["week"] = _("Choose a week from 1 to %(count)s.", count=weeks)
+    if not errors and all(day == AWAY for day in cycle):
+        errors["cycle"] = _("In this rota you are away every day, so you could never come to a class. Check the days.")
+    if errors:
+        return None, errors
+    start = this_monday() - dt.timedelta(days=7 * (int(raw) - 1))
+    return {"start": start.isoformat(), "cycle": cycle}, {}
+
+
+def busy_from_rows(answers: Mapping[str, str]) -> tuple[list[dict], dict[str, str]]:
+    """One-off busy times from rows "busy_date_<i>", "busy_from_<i>", "busy_to_<i>" (times optional: whole day)."""
+    from ..learners.forms import parse_clock, parse_date
+
+    busy, errors = [], {}
+    for row in range(BUSY_ROWS):
+        raw_day = (answers.get(f"busy_date_{row}") or "").strip()
+        raw_from = (answers.get(f"busy_from_{row}") or "").strip()
+        raw_to = (answers.get(f"busy_to_{row}") or "").strip()
+        if not (raw_day or raw_from or raw_to):
+            continue
+        day = parse_date(raw_day)
+        if day is None:
+            errors[f"busy_date_{row}"] = _("Write a date like 2027-01-11.")
+            continue
+        if not today() <= day <= today() + dt.timedelta(days=730):
+            errors[f"busy_date_{row}"] = _("Choose a date from today and up to two years ahead.")
+            continue
+        if not raw_from and not raw_to:
+            start, end = dt.datetime.combine(day, dt.time()), dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        else:
+            begin, finish = parse_clock(raw_from), parse_clock(raw_to)
+            if begin is None:
+                errors[f"busy_from_{row}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+            if finish is None:
+                errors[f"busy_to_{row}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+            if begin is None or finish is None:
+                continue
+            if finish <= begin:
+                errors[f"busy_to_{row}"] = _("The end must be later than the start.")
+                continue
+            start = dt.datetime.combine(day, dt.time(begin // 60, begin % 60))
+            end = dt.datetime.combine(day, dt.time(finish // 60, finish % 60))
+        busy.append({"start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M")})
+    return busy, errors
+
+
+# --- the preview ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    day: str
+    start: str
+    share: float  # best attendable share over the venues in reach
+    fits: bool  # at least the course's min_attendance somewhere in reach
+    venue: str  # name of the venue with the best share
+
+
+@dataclass(frozen=True)
+class Preview:
+    weeks: list[list[RotaDay]]
+    slots: list[FreeSlot] = field(default_factory=list)
+    term_name: str | None = None
+    checked: bool = False  # False when the course times could not be checked (no term, no courses)
+
+
+def draft_learner_json(about: Mapping, rota: Mapping | None, busy: list) -> dict:
+    """The learner not yet stored, in the solver's JSON form (id PREVIEW_ID)."""
+    entry = {"id": PREVIEW_ID, "home": about["home"], "level": level_of(about["level"]),
+             "max_travel_minutes": int(about["travel"]), "buffer_minutes": 30, "priority": 1,
+             "busy": list(busy or []), "prefer_days": list(about.get("days") or [])}
+    if rota:
+        entry["rota"] = {"start": rota["start"], "cycle": rota["cycle"]}
+    return entry
+
+
+def free_slots(provider: Provider, learner: Mapping) -> tuple[list[FreeSlot], str | None, bool]:
+    """For each candidate course time of the provider's term: how much of it this learner could attend."""
+    from solver.availability import compute_availability
+    from solver.problem import InvalidProblem, read_problem
+    from solver.travel import travel_matrix
+
+    from .planning import build_problem, current_term
+
+    term = current_term(provider)
+    if term is None:
+        return [], None, False
+    try:
+        problem = read_problem(build_problem(provider, term, extra_learners=[learner]))
+    except (InvalidProblem, ValueError):
+        current_app.logger.warning("sign-up preview: the provider's problem does not read", exc_info=True)
+        return [], term.name, False
+    index = next((i for i, entry in enumerate(problem.learners) if entry.id == PREVIEW_ID), None)
+    courses = [course for course in problem.courses if course.level == learner["level"]]
+    if index is None or not courses or not problem.slots:
+        return [], term.name, False
+    places, travel = travel_matrix(problem)
+    home = places[learner["home"]]
+    reachable = [v for v, venue in enumerate(problem.venues)
+                 if travel[home, places[venue.place]] <= learner["max_travel_minutes"]]
+    availability = compute_availability(problem, [index])
+    found = []
+    for s, slot in enumerate(problem.slots):
+        best = (0.0, False, "")
+        for course in courses:
+            for v in reachable:
+                venue = problem.venues[v]
+                if venue.id not in course.venues:
+                    continue
+                share = availability.share(0, v, course.session_minutes, [s])
+                candidate = (share, share >= course.min_attendance, venue.name)
+                if candidate[:2] > best[:2]:
+                    best = candidate
+        found.append(FreeSlot(slot.to_json()["day"], slot.to_json()["start"], *best))
+    return found, term.name, bool(reachable)
+
+
+def preview(about: Mapping, rota: Mapping | None, busy: list, provider: Provider | None) -> Preview:
+    """Four weeks of the rota from this week, and which candidate course times it leaves free."""
+    first = today()
+    cycle = rota["cycle"] if rota else []
+    start = dt.date.fromisoformat(rota["start"]) if rota else first
+    weeks = weeks_from(cycle, start, first, 4)
+    if provider is None:
+        return Preview(weeks)
+    slots, term_name, checked = free_slots(provider, draft_learner_json(about, rota, busy))
+    return Preview(weeks, slots, term_name, checked)
+
+
+# --- storing ------------------------------------------------------------------------
+
+
+def apply_about(learner: Learner, about: Mapping) -> None:
+    provider = provider_for(about["right"])
+    learner.provider_id = provider.id if provider is not None else None
+    learner.name = about["name"]
+    learner.email = about.get("email") or None
+    learner.phone = about.get("phone") or None
+    learner.language = about["language"]
+    learner.home_place_id = about["home"]
+    learner.level = level_of(about["level"])
+    learner.max_travel_minutes = int(about["travel"])
+    learner.preferred_days = ",".join(about.get("days") or [])
+
+
+def apply_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:
+    """Replace the learner's rota and one-off busy times."""
+    if rota:
+        anchor = dt.date.fromisoformat(rota["start"])
+        if learner.rota is None:
+            learner.rota = Rota(preset=method, anchor=anchor, cycle=rota["cycle"])
+        else:
+            learner.rota.preset, learner.rota.anchor, learner.rota.cycle = method, anchor, rota["cycle"]
+    else:
+        learner.rota = None
+    learner.busy_periods = [BusyPeriod(start=dt.datetime.fromisoformat(b["start"]),
+                                       end=dt.datetime.fromisoformat(b["end"]), note="") for b in busy]
+
+
+def create_learner(draft: Mapping, nonce: str) -> tuple[Learner, bool]:
+    """Store the sign-up once per nonce: (learner, True) the first time, (the same learner, False) after."""
+    existing = db.session.scalars(select(Learner).where(Learner.access_token == nonce)).first()
+    if existing is not None:
+        return existing, False
+    learner = Learner(access_token=nonce, consent_at=utcnow())
+    apply_about(learner, draft["about"])
+    rota = draft.get("rota") or {}
+    apply_rota(learner, rota.get("rota"), rota.get("method"), draft.get("busy") or [])
+    db.session.add(learner)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same nonce, submitted twice at once
+        db.session.rollback()
+        return db.session.scalars(select(Learner).where(Learner.access_token == nonce)).one(), False
+    return learner, True
+
+
+def new_nonce() -> str:
+    return new_token()
+
+
+def venues_by_slug() -> dict[str, Venue]:
+    return {venue.slug: venue for venue in db.session.scalars(select(Venue))}
+
+
+def courses_at(level: str) -> list[Course]:
+    return list(db.session.scalars(select(Course).where(Course.level == level)))

@@ -1,0 +1,129 @@
+"""The whole sign-up through the server-side steps, with a preset, a custom cycle and an .ics roster."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from nortime.db import db
+from nortime.models import Learner
+
+ABOUT = {"name": "Anna Nowak", "email": "anna@example.org", "phone": "", "language": "pl", "home": "silsand",
+         "right": "no", "level": "A2", "travel": "30", "days": ["sat"]}
+
+
+def count_learners(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Learner))
+
+
+def start(client, **changes):
+    response = client.post("/signup", data={**ABOUT, **changes})
+    assert response.status_code == 302, response.data.decode()
+    assert response.headers["Location"].endswith("/signup/rota")
+    return response
+
+
+def finish(client, **confirm):
+    page = client.get("/signup/check")
+    assert page.status_code == 200
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page.data.decode()).group(1)
+    return client.post("/signup/check", data={"consent": "y", "nonce": nonce, **confirm}), page
+
+
+def test_health_rota_sign_up_stores_one_learner_with_provider_and_rota(region, client):
+    start(client)
+    assert client.post("/signup/rota", data={"method": "health_3week"}).headers["Location"].endswith(
+        "/signup/rota/preset/health_3week")
+    response = client.post("/signup/rota/preset/health_3week", data={
+        "day_from": "07:00", "day_to": "15:00", "evening_from": "15:00", "evening_to": "23:00",
+        "night_from": "22:45", "night_to": "07:15", "week": "2"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/busy")
+    assert client.post("/signup/busy", data={"busy_date_0": "2099-01-01"}).status_code == 422  # too far ahead
+    response = client.post("/signup/busy", data={})
+    assert response.headers["Location"].endswith("/signup/check")
+    assert count_learners(region) == 0  # nothing stored before the last step
+    response, page = finish(client)
+    assert "Course times that fit your rota" in page.data.decode()
+    assert response.status_code == 302 and "/welcome" in response.headers["Location"]
+    with region.app_context():
+        learner = db.session.scalars(select(Learner)).one()
+        assert learner.provider.slug == "fu-nord"  # no right to free training
+        assert learner.language == "pl" and learner.level == "A2" and learner.preferred_days == "sat"
+        assert learner.rota.preset == "health_3week"
+        assert len(learner.rota.cycle) == 21
+        assert ["15:00", "23:00"] in learner.rota.cycle[2]
+        token = learner.access_token
+    page = client.get(f"/me/{token}")
+    assert page.status_code == 200
+
+
+def test_double_submission_creates_one_learner(region, client):
+    start(client, right="yes")
+    client.post("/signup/rota", data={"method": "none"})
+    client.post("/signup/busy", data={})
+    page = client.get("/signup/check").data.decode()
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
+    first = client.post("/signup/check", data={"consent": "y", "nonce": nonce})
+    second = client.post("/signup/check", data={"consent": "y", "nonce": nonce})
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert count_learners(region) == 1
+    with region.app_context():
+        learner = db.session.scalars(select(Learner)).one()
+        assert learner.provider.slug == "mtvo" and learner.rota is None
+
+
+def test_consent_is_required(region, client):
+    start(client)
+    client.post("/signup/rota", data={"method": "none"})
+    client.post("/signup/busy", data={})
+    page = client.get("/signup/check").data.decode()
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/signup/check", data={"nonce": nonce})
+    assert response.status_code == 422
+    assert "You must agree" in response.data.decode()
+    assert count_learners(region) == 0
+
+
+def test_custom_cycle_day_by_day(region, client):
+    start(client)
+    assert client.post("/signup/rota", data={"method": "custom"}).headers["Location"].endswith("/signup/rota/custom")
+    page = client.get("/signup/rota/custom?weeks=2")
+    assert page.data.decode().count('name="kind_') == 14
+    data = {"save": "1", "weeks": "2", "week": "1", "kind_0": "shift", "from_0": "06:00", "to_0": "14:00",
+            "kind_1": "shift", "from_1": "22:00", "to_1": "06:00", "kind_7": "away"}
+    response = client.post("/signup/rota/custom?weeks=2", data=data)
+    assert response.status_code == 302
+    finish(client)
+    with region.app_context():
+        rota = db.session.scalars(select(Learner)).one().rota
+        assert rota.preset == "custom" and len(rota.cycle) == 14
+        assert rota.cycle[0] == [["06:00", "14:00"]] and rota.cycle[1] == [["22:00", "06:00"]]
+        assert rota.cycle[7] == "away" and rota.cycle[2] == []
+        assert rota.anchor.weekday() == 0
+
+
+def test_ics_roster_upload(region, client, tmp_path):
+    import io
+
+    start(client)
+    roster = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:1@t\r\n"
+              b"DTSTART;TZID=Europe/Oslo:20270111T143000\r\nDTEND;TZID=Europe/Oslo:20270111T220000\r\n"
+              b"RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Kveld\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    response = client.post("/signup/rota/upload", data={"roster": (io.BytesIO(roster), "vakter.ics")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.data.decode()
+    page = client.get("/signup/check").data.decode()
+    assert "14:30–22:00" in page
+    finish(client)
+    with region.app_context():
+        rota = db.session.scalars(select(Learner)).one().rota
+        assert rota.preset == "ics" and len(rota.cycle) == 21 and rota.cycle[0] == [["14:30", "22:00"]]
+
+
+def test_steps_out_of_order_go_back_to_the_first(region, client):
+    assert client.get("/signup/rota").headers["Location"].endswith("/signup")
+    assert client.get("/signup/check").headers["Location"].endswith("/signup")
+    start(client)
+    assert client.get("/signup/check").headers["Location"].endswith("/signup/rota")
+    assert client.get("/signup/rota/preset/no-such-rota").status_code == 404
