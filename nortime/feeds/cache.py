@@ -1,0 +1,124 @@
+"""Built feed bodies, kept in this process until something they show may have changed.
+
+An entry is valid while the cache version is unchanged. The version moves
+when (a) this process commits a change to a row a feed shows (a SQLAlchemy
+event), (b) `invalidate_feeds()` runs, or (c) the database's feed stamp —
+published plans, session changes, series SEQUENCEs, revoked tokens — differs
+from the last look, which happens at most every STAMP_SECONDS, so changes
+made by another worker or a CLI command show within a second. Entries older
+than MAX_AGE are rebuilt whatever happened (edits elsewhere to venue names).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from ..db import db
+from ..models import (
+    CalendarSeries, ClosedDate, Course, FeedToken, Group, GroupSlot, Learner, Place, Placement, Plan, Provider,
+    SessionChange, Teacher, Term, Venue,
+)
+
+STAMP_SECONDS = 1.0
+MAX_AGE = 300.0
+MAX_ENTRIES = 20_000
+# Rows whose change may change a feed's body or whether it is served.
+WATCHED = (Plan, Group, GroupSlot, Placement, SessionChange, ClosedDate, Term, Course, Venue, Place, Teacher,
+           Learner, Provider, FeedToken)
+
+_lock = threading.Lock()
+_entries: dict[Hashable, tuple[int, float, object]] = {}
+_local_version = 0
+_stamp: tuple | None = None
+_stamp_checked = 0.0
+_stamp_generation = 0
+
+
+def bump() -> None:
+    """Forget every built body in this process."""
+    global _local_version
+    with _lock:
+        _local_version += 1
+        _entries.clear()
+
+
+def database_stamp() -> tuple:
+    """One cheap query whose answer changes with publications, session changes, SEQUENCEs and revocations."""
+    published = Plan.status == "published"
+    columns = [
+        select(func.count()).select_from(Plan).where(published),
+        select(func.max(Plan.published_at)).where(published),
+        select(func.max(Plan.id)).where(published),
+        select(func.count()).select_from(SessionChange),
+        select(func.max(SessionChange.id)),
+        select(func.max(SessionChange.created_at)),
+        select(func.count()).select_from(CalendarSeries),
+        select(func.sum(CalendarSeries.sequence)),
+        select(func.max(CalendarSeries.last_modified)),
+        select(func.count()).select_from(FeedToken).where(FeedToken.revoked_at.is_not(None)),
+        select(func.max(FeedToken.revoked_at)),
+    ]
+    row = db.session.execute(select(*(column.scalar_subquery() for column in columns))).one()
+    return tuple(str(value) for value in row)
+
+
+def _version() -> int:
+    """The current cache version, looking at the database stamp at most every STAMP_SECONDS."""
+    global _stamp, _stamp_checked, _stamp_generation
+    now = time.monotonic()
+    if now - _stamp_checked >= STAMP_SECONDS:
+        stamp = database_stamp()
+        with _lock:
+            _stamp_checked = now
+            if stamp != _stamp:
+                _stamp = stamp
+                _stamp_generation += 1
+    return _local_version * 1_000_003 + _stamp_generation
+
+
+def cached(key: Hashable, build: Callable[[], object]):
+    """The entry for `key` when still valid, else `build()` (stored; exceptions are not)."""
+    version = _version()
+    entry = _entries.get(key)
+    now = time.monotonic()
+    if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
+        return entry[2]
+    value = build()
+    # Building may itself bump SEQUENCEs (and so the stamp): store under the version seen afterwards.
+    version_after = _version_after_build()
+    with _lock:
+        if len(_entries) >= MAX_ENTRIES:
+            _entries.clear()
+        _entries[key] = (version_after, now, value)
+    return value
+
+
+def _version_after_build() -> int:
+    global _stamp_checked
+    _stamp_checked = 0.0
+    return _version()
+
+
+def _touches_feeds(session: OrmSession) -> bool:
+    return any(isinstance(row, WATCHED) for rows in (session.new, session.dirty, session.deleted) for row in rows)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_feed_change(session, flush_context, instances) -> None:
+    if _touches_feeds(session):
+        session.info["nortime_feeds_changed"] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _drop_built_feeds(session) -> None:
+    if session.info.pop("nortime_feeds_changed", False):
+        bump()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_feed_change(session) -> None:
+    session.info.pop("nortime_feeds_changed", None)
