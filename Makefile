@@ -29,8 +29,18 @@ run: install
 	$(FLASK) demo
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'nortime:create_app()'
 
-test: install-test
+test: install-test test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Mozilla's ical.js for the feed tests, in the git-ignored .test-tools/; never fails the
+# build: without npm (or offline) the test that needs it skips.
+.PHONY: test-tools
+test-tools:
+	@if ! command -v npm >/dev/null 2>&1; then echo "test-tools: npm not found; the ical.js feed test will skip"; \
+	elif cmp -s tests/feeds/tools/package.json .test-tools/package.json && [ -f .test-tools/node_modules/ical.js/package.json ]; then :; \
+	else mkdir -p .test-tools && cp tests/feeds/tools/package.json tests/feeds/tools/package-lock.json .test-tools/ \
+	  && npm install --prefix .test-tools --no-audit --no-fund --loglevel=error \
+	  || echo "test-tools: npm install failed; the ical.js feed test will skip"; fi
 
 bench: install-test
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
