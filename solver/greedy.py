@@ -1,0 +1,164 @@
+"""Fast timetables without CP-SAT: the status quo, the kept `current`, and a greedy fill.
+
+- `status_quo` is how providers plan today: every venue offers each course on
+  Mon+Wed and Tue+Thu at 18:00 (one-session courses: Mon and Tue 18:00), and
+  learners come first come, first served to the nearest group they can attend.
+- `kept_current` is the published timetable with whatever no longer holds
+  removed (locked parts are kept as they are; the model reports them
+  infeasible if they break a rule).
+- `greedy_fill` places unplaced learners into groups with room, then keeps
+  opening the group (course, venue, slot pattern, teacher) that places the
+  most learners until no group can reach its minimum size.
+
+The optimizer starts CP-SAT from the best of these, so its answer is never
+worse than the status quo.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solver.options import Options
+from solver.problem import parse_clock, parse_day
+from solver.timetable import Group, Timetable
+
+STATUS_QUO_DAYS = (("mon", "wed"), ("tue", "thu"))
+STATUS_QUO_START = "18:00"
+
+
+def _suits(options: Options, learner: int, group: Group) -> bool:
+    return options.suits(learner, group.course, group.venue, group.slots)
+
+
+def status_quo(options: Options) -> Timetable:
+    """Today's practice (see the module docstring); a valid timetable."""
+    problem = options.problem
+    slot_of = {(s.day, s.start): i for i, s in enumerate(problem.slots)}
+    start = parse_clock(STATUS_QUO_START)
+    table = Timetable(options)
+    for offer in options.offers:
+        course = problem.courses[offer.course]
+        for days in STATUS_QUO_DAYS:
+            wanted = [(parse_day(d), start) for d in days[:course.sessions_per_week]]
+            if len(wanted) < course.sessions_per_week or any(w not in slot_of for w in wanted):
+                continue
+            slots = tuple(sorted(slot_of[w] for w in wanted))
+            if not all(s in offer.slots for s in slots) or not table.room_free(offer.course, offer.venue, slots):
+                continue
+            teachers = table.free_teachers(offer.course, offer.venue, slots)
+            if teachers:
+                table.add(Group(offer.course, offer.venue, slots, teachers[0]))
+    while True:
+        for g in table.groups:
+            for l in list(g.learners):
+                table.unplace(l)
+        for l in range(len(problem.learners)):
+            near = sorted((g for g in table.groups if len(g.learners) < problem.courses[g.course].max_group
+                           and _suits(options, l, g)),
+                          key=lambda g: int(options.learner_travel[l, g.venue]))
+            if near:
+                table.place(l, near[0])
+        small = [g for g in table.groups if len(g.learners) < problem.courses[g.course].min_group]
+        if not small:
+            return table
+        for g in small:
+            table.remove(g)
+
+
+def kept_current(options: Options) -> Timetable:
+    """The published groups, minus learners and groups that no longer fit (locked parts kept)."""
+    problem = options.problem
+    table = Timetable(options)
+    slot_of = {(s.day, s.start): i for i, s in enumerate(problem.slots)}
+    for current in problem.current_groups:
+        if current.course not in options.course_index or current.venue not in options.venue_index:
+            continue
+        c, v = options.course_index[current.course], options.venue_index[current.venue]
+        slots = tuple(sorted(slot_of[(s.day, s.start)] for s in current.slots if (s.day, s.start) in slot_of))
+        teacher = options.teacher_index.get(current.teacher) if current.teacher else None
+        learners = [options.learner_index[l] for l in current.learners if l in options.learner_index]
+        group = Group(c, v, slots, teacher, [], current.id, current.locked)
+        if current.locked:
+            group.learners = learners
+            table.add(group)
+            continue
+        course = problem.courses[c]
+        if (len(slots) != course.sessions_per_week or teacher is None
+                or options.offer(c, v) is None or any(s not in options.offer(c, v).slots for s in slots)
+                or not table.room_free(c, v, slots) or not table.teacher_can(teacher, c, v, slots)):
+            continue
+        group.learners = [l for l in learners if l not in table.group_of and _suits(options, l, group)]
+        group.learners = group.learners[:course.max_group]
+        if len(group.learners) >= course.min_group:
+            table.add(group)
+    return table
+
+
+def greedy_fill(table: Timetable, blocked: set[int] = frozenset()) -> Timetable:
+    """Place more learners into `table` (changed in place and returned); `blocked` stay unplaced."""
+    options = table.options
+    problem = options.problem
+    priority = np.array([l.priority for l in problem.learners], dtype=np.int64)
+    free = np.ones(len(problem.learners), dtype=bool)
+    for l in table.group_of:
+        free[l] = False
+    for l in blocked:
+        free[l] = False
+
+    # Into existing groups with room first: it costs nothing.
+    for g in table.groups:
+        course = problem.courses[g.course]
+        if g.locked:
+            continue
+        offer = options.offer(g.course, g.venue)
+        column = None if offer is None else _pattern_index(offer, g.slots)
+        if column is None:
+            continue
+        candidates = [int(l) for l in offer.learners[offer.suits[:, column]] if free[l]]
+        candidates.sort(key=lambda l: -priority[l])
+        for l in candidates[:max(0, course.max_group - len(g.learners))]:
+            table.place(l, g)
+            free[l] = False
+
+    flexibility = np.zeros(len(problem.learners), dtype=np.int64)
+    for offer in options.offers:
+        flexibility[offer.learners] += offer.suits.sum(axis=1)
+    counts = [(offer.suits & free[offer.learners][:, None]).sum(axis=0) for offer in options.offers]
+    dead = [np.zeros(len(offer.patterns), dtype=bool) for offer in options.offers]
+    while True:
+        best = None
+        for index, offer in enumerate(options.offers):
+            course = problem.courses[offer.course]
+            live = np.flatnonzero((counts[index] >= course.min_group) & ~dead[index])
+            for p in live[np.argsort(-counts[index][live], kind="stable")]:
+                if best is not None and counts[index][p] <= best[0]:
+                    break
+                slots = tuple(int(s) for s in offer.patterns[p])
+                if not table.room_free(offer.course, offer.venue, slots) or \
+                        not table.free_teachers(offer.course, offer.venue, slots):
+                    dead[index][p] = True
+                    continue
+                best = (int(counts[index][p]), index, int(p))
+                break
+        if best is None:
+            return table
+        _, index, p = best
+        offer = options.offers[index]
+        course = problem.courses[offer.course]
+        slots = tuple(int(s) for s in offer.patterns[p])
+        rows = np.flatnonzero(offer.suits[:, p] & free[offer.learners])
+        chosen = offer.learners[rows]
+        order = np.lexsort((flexibility[chosen], -priority[chosen]))
+        chosen = [int(l) for l in chosen[order][:course.max_group]]
+        teacher = table.free_teachers(offer.course, offer.venue, slots)[0]
+        table.add(Group(offer.course, offer.venue, slots, teacher, chosen))
+        free[chosen] = False
+        for other_index, other in enumerate(options.offers):
+            rows = [other.row_of[l] for l in chosen if l in other.row_of]
+            if rows:
+                counts[other_index] = counts[other_index] - other.suits[rows].sum(axis=0)
+
+
+def _pattern_index(offer, slots) -> int | None:
+    matches = np.flatnonzero((np.sort(offer.patterns, axis=1) == np.array(sorted(slots))).all(axis=1))
+    return int(matches[0]) if len(matches) else None

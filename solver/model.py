@@ -1,0 +1,531 @@
+"""The CP-SAT model: which groups open, their weekly slots, teacher and learners.
+
+Formulation (measured against a naive group x slot-combination model, which
+finds no first solution for 300 learners in 30 s):
+
+- Each course x venue ("offer") gets a few interchangeable *group* places:
+  `open[g]`, one boolean `x[g, s]` per candidate slot that fits the venue's
+  hours, exactly `sessions_per_week` of them on distinct weekdays.  Free group
+  places of one offer are ordered (open first, then by slot code) so CP-SAT does
+  not explore permutations.
+- Learners with identical options (level, priority, the set of patterns that
+  suit them at every venue, their group in `current`) form one *class*;
+  `n[q, g]` counts its members in group g.  Membership is allowed only when
+  the attendance row holds: sum_s x[g, s] * (attendable_s - m * occurrences_s)
+  >= 0, the attendable share at least `min_attendance`; slots that no suiting
+  pattern uses are forbidden outright (a tighter relaxation).
+- A teacher takes a group (`t[g, T]`) and each of its sessions
+  (`u[g, T, s]`); per teacher and slot at most one session, sessions on one
+  day far enough apart to drive between venues, at most the weekly maximum.
+- Rooms: at every session start instant, no more sessions than rooms.
+
+The objective tiers are solved lexicographically by `solve_tiers`: tier 1
+first, then each lower tier with the better tiers fixed as constraints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.options import Options
+from solver.timetable import Group, Timetable
+
+MAX_GROUPS_PER_OFFER = 64   # a safety valve; rooms and teachers bound it far earlier
+
+
+@dataclass
+class LearnerClass:
+    members: list[int]
+    priority: int
+    offers: list[int]            # offer indexes with at least one suiting pattern
+    current: int | None          # model group index of their current group
+    fixed: bool = False          # locked learners: must stay in `current`
+
+
+@dataclass
+class GroupPlace:
+    offer: int
+    course: int
+    venue: int
+    slots: list[int]             # candidate slot indexes
+    current: object = None       # the CurrentGroup it continues, if any
+    locked: bool = False
+    x: dict = field(default_factory=dict)
+    t: dict = field(default_factory=dict)
+    u: dict = field(default_factory=dict)
+    open: object = None
+    members: dict = field(default_factory=dict)    # class index -> (n, a)
+
+
+def learner_classes(options: Options, blocked: set[int], current_of: dict[int, int],
+                    fixed: set[int]) -> list[LearnerClass]:
+    """Learners grouped by identical options (see the module docstring)."""
+    problem = options.problem
+    by_key: dict = {}
+    classes: list[LearnerClass] = []
+    for l, learner in enumerate(problem.learners):
+        if l in blocked:
+            continue
+        usable = [i for i in options.offers_of_learner[l]
+                  if options.offers[i].suits[options.offers[i].row_of[l]].any()]
+        if l in fixed:
+            classes.append(LearnerClass([l], learner.priority, usable, current_of.get(l), True))
+            continue
+        if not usable:
+            continue
+        key = (learner.priority, current_of.get(l),
+               tuple((i, options.offers[i].suits[options.offers[i].row_of[l]].tobytes()) for i in usable))
+        if key in by_key:
+            by_key[key].members.append(l)
+        else:
+            by_key[key] = LearnerClass([l], learner.priority, usable, current_of.get(l))
+            classes.append(by_key[key])
+    return classes
+
+
+def _non_overlapping_per_week(options: Options, offer) -> int:
+    """How many sessions of this course fit one after another in a room there in a week."""
+    minutes = options.minutes(offer.course)
+    count = 0
+    for day in set(options.slot_day[offer.slots].tolist()):
+        end = -1
+        for s in sorted(offer.slots[options.slot_day[offer.slots] == day], key=lambda s: options.slot_start[s]):
+            if options.slot_start[s] >= end:
+                count += 1
+                end = options.slot_start[s] + minutes
+    return count
+
+
+class TimetableModel:
+    """Builds the model for one problem (or region) and solves its tiers."""
+
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights):
+        self.options = options
+        self.problem = options.problem
+        self.weights = weights
+        self.model = cp_model.CpModel()
+        self.start = start
+        self._current_places()
+        current_of = {l: gi for gi, gp in enumerate(self.places) if gp.current is not None
+                      for l in self._current_learners(gp)}
+        fixed = {l for l in current_of if self.problem.learners[l].id in self.problem.locked_learners
+                 or self.places[current_of[l]].locked}
+        self.classes = learner_classes(options, blocked, current_of, fixed)
+        self._free_places()
+        self._group_variables()
+        self._teacher_capacity()
+        self._rooms()
+        self._learner_variables()
+        self._objectives()
+        self.hint(start)
+
+    # -- data -----------------------------------------------------------------
+    def _current_learners(self, gp: GroupPlace) -> list[int]:
+        index = self.options.learner_index
+        return [index[l] for l in gp.current.learners if l in index]
+
+    def _taught_slots(self, offer_index: int) -> list[int]:
+        """The offer's candidate slots that at least one teacher of its level could teach."""
+        offer = self.options.offers[offer_index]
+        return [int(s) for s in offer.slots if self.options.teacher_slots[:, offer.course, s].any()]
+
+    def _current_places(self) -> None:
+        o = self.options
+        self.places: list[GroupPlace] = []
+        for current in self.problem.current_groups:
+            c, v = o.course_index.get(current.course), o.venue_index.get(current.venue)
+            offer_index = o.offer_of.get((c, v))
+            if offer_index is None:
+                continue
+            self.places.append(GroupPlace(offer_index, c, v, self._taught_slots(offer_index), current, current.locked))
+
+    def _free_places(self) -> None:
+        o = self.options
+        eligible = np.zeros(len(o.offers), dtype=np.int64)
+        for q in self.classes:
+            for i in q.offers:
+                eligible[i] += len(q.members)
+        level_sessions: dict[str, int] = {}
+        for teacher in self.problem.teachers:
+            for level in teacher.levels:
+                level_sessions[level] = level_sessions.get(level, 0) + teacher.max_sessions_per_week
+        self.free_of_offer: dict[int, list[int]] = {}
+        for i, offer in enumerate(o.offers):
+            course = self.problem.courses[offer.course]
+            if len(offer.patterns) == 0:
+                continue
+            cap = min(eligible[i] // course.min_group,
+                      self.problem.venues[offer.venue].rooms * _non_overlapping_per_week(o, offer)
+                      // course.sessions_per_week,
+                      level_sessions.get(course.level, 0) // course.sessions_per_week,
+                      MAX_GROUPS_PER_OFFER)
+            in_start = sum(1 for g in self.start.groups if (g.course, g.venue) == (offer.course, offer.venue)
+                           and g.id is None)
+            cap = max(int(cap), in_start)
+            self.free_of_offer[i] = list(range(len(self.places), len(self.places) + cap))
+            for _ in range(cap):
+                self.places.append(GroupPlace(i, offer.course, offer.venue, self._taught_slots(i)))
+
+    # -- variables and hard rules ---------------------------------------------
+    def _group_variables(self) -> None:
+        m, o = self.model, self.options
+        for gi, gp in enumerate(self.places):
+            course = self.problem.courses[gp.course]
+            gp.open = m.new_bool_var(f"open[{gi}]")
+            gp.x = {s: m.new_bool_var(f"x[{gi},{s}]") for s in gp.slots}
+            m.add(sum(gp.x.values()) == course.sessions_per_week * gp.open)
+            for day in set(o.slot_day[gp.slots].tolist()):
+                m.add(sum(gp.x[s] for s in gp.slots if o.slot_day[s] == day) <= 1)
+            if gp.locked:
+                m.add(gp.open == 1)
+                wanted = {i for i, s in enumerate(self.problem.slots)
+                          if any((s.day, s.start) == (c.day, c.start) for c in gp.current.slots)}
+                if not wanted <= set(gp.slots) or len(wanted) != course.sessions_per_week:
+                    m.add_bool_or([])  # a locked group on a slot it may not use: infeasible
+                for s, var in gp.x.items():
+                    m.add(var == (1 if s in wanted else 0))
+        # Interchangeable places of one offer: open ones first, ordered by their slot code.
+        for places in self.free_of_offer.values():
+            for a, b in zip(places, places[1:]):
+                ga, gb = self.places[a], self.places[b]
+                m.add(ga.open >= gb.open)
+                code = lambda gp: sum((1 << i) * gp.x[s] for i, s in enumerate(gp.slots))
+                m.add(code(ga) >= code(gb))
+
+    def _teacher_capacity(self) -> None:
+        """A relaxation of the teacher rules (teachers are assigned to the chosen groups later).
+
+        For every set of levels: sessions of those levels per week are at most what the
+        teachers of any of them may teach, and at every instant at most as many run as
+        there are teachers of those levels available for one of them.
+        """
+        m, o = self.model, self.options
+        levels = sorted({c.level for c in self.problem.courses})
+        subsets = [set(levels[i] for i in range(len(levels)) if mask >> i & 1) for mask in range(1, 1 << len(levels))] \
+            if len(levels) <= 6 else [{level} for level in levels] + [set(levels)]
+        teachers = self.problem.teachers
+        sessions = []          # (day, start, end, course, slot, var)
+        for gp in self.places:
+            course = self.problem.courses[gp.course]
+            for s, var in gp.x.items():
+                start = int(o.slot_start[s])
+                sessions.append((int(o.slot_day[s]), start, start + course.session_minutes, gp.course, s, var))
+        instants = {(d, start) for d, start, *_ in sessions}
+        for wanted in subsets:
+            mine = [item for item in sessions if self.problem.courses[item[3]].level in wanted]
+            if not mine:
+                continue
+            weekly = sum(t.max_sessions_per_week for t in teachers if t.levels & wanted)
+            if len(mine) > weekly:
+                m.add(sum(item[5] for item in mine) <= weekly)
+            for day, instant in instants:
+                running = [item for item in mine if item[0] == day and item[1] <= instant < item[2]]
+                able = sum(1 for t in range(len(teachers))
+                           if any(o.teacher_slots[t, item[3], item[4]] for item in running))
+                if len(running) > able:
+                    m.add(sum(item[5] for item in running) <= able)
+
+    def _rooms(self) -> None:
+        m, o = self.model, self.options
+        by_venue: dict[int, list] = {}
+        for gp in self.places:
+            for s, var in gp.x.items():
+                start = int(o.slot_start[s])
+                by_venue.setdefault(gp.venue, []).append((int(o.slot_day[s]), start, start + o.minutes(gp.course), var))
+        for v, sessions in by_venue.items():
+            rooms = self.problem.venues[v].rooms
+            for day, instant in {(d, s) for d, s, _, _ in sessions}:
+                running = [var for d, s, e, var in sessions if d == day and s <= instant < e]
+                if len(running) > rooms:
+                    m.add(sum(running) <= rooms)
+
+    def _learner_variables(self) -> None:
+        m, o = self.model, self.options
+        self.class_vars: list[dict[int, tuple]] = []
+        size = {gi: [] for gi in range(len(self.places))}
+        places_of_offer: dict[int, list[int]] = {}
+        for gi, gp in enumerate(self.places):
+            places_of_offer.setdefault(gp.offer, []).append(gi)
+        for qi, q in enumerate(self.classes):
+            rep = q.members[0]
+            mine: dict[int, tuple] = {}
+            for i in q.offers:
+                offer = o.offers[i]
+                course = self.problem.courses[offer.course]
+                row = offer.suits[offer.row_of[rep]]
+                usable_slots = set(offer.patterns[row].ravel().tolist())
+                k = o.availability.durations.index(course.session_minutes)
+                attendable = o.availability.attendable[rep, offer.venue, k].astype(np.int64)
+                total = o.availability.total.astype(np.int64)
+                need = Fraction(course.min_attendance).limit_denominator(10000)
+                weight = {s: int(attendable[s] * need.denominator - total[s] * need.numerator) for s in offer.slots}
+                for gi in places_of_offer.get(i, []):
+                    gp = self.places[gi]
+                    if q.fixed and gi != q.current:
+                        continue
+                    if gp.locked and not q.fixed:
+                        continue
+                    top = min(len(q.members), course.max_group)
+                    n = m.new_int_var(0, top, f"n[{qi},{gi}]") if top > 1 else m.new_bool_var(f"n[{qi},{gi}]")
+                    a = m.new_bool_var(f"a[{qi},{gi}]") if top > 1 else n
+                    if top > 1:
+                        m.add(n <= top * a)
+                        m.add(n >= a)
+                    m.add_implication(a, gp.open)
+                    unusable = [gp.x[s] for s in gp.slots if s not in usable_slots]
+                    if unusable:
+                        m.add(sum(unusable) == 0).only_enforce_if(a)
+                    if course.sessions_per_week > 1:
+                        m.add(sum(weight[s] * gp.x[s] for s in gp.slots if s in usable_slots) >= 0).only_enforce_if(a)
+                    mine[gi] = (n, a)
+                    gp.members[qi] = (n, a)
+                    size[gi].append(n)
+            if q.fixed:
+                if q.current not in mine:
+                    m.add_bool_or([])   # a locked learner who can no longer attend their group
+                else:
+                    m.add(mine[q.current][0] == 1)
+            if mine:
+                m.add(sum(n for n, _ in mine.values()) <= len(q.members))
+            self.class_vars.append(mine)
+        for gi, gp in enumerate(self.places):
+            course = self.problem.courses[gp.course]
+            total = sum(size[gi]) if size[gi] else 0
+            m.add(total >= course.min_group * gp.open)
+            m.add(total <= course.max_group * gp.open)
+        # Redundant, for a tighter bound: seats never exceed what the teachers can give.
+        capacity = sum(t.max_sessions_per_week for t in self.problem.teachers)
+        m.add(sum(self.problem.courses[gp.course].sessions_per_week * gp.open for gp in self.places) <= capacity)
+
+    # -- objective tiers --------------------------------------------------------
+    def _objectives(self) -> None:
+        m, o, w = self.model, self.options, self.weights
+        self.tier1 = sum(q.priority * n for qi, q in enumerate(self.classes) for n, _ in self.class_vars[qi].values())
+        changes = []
+        for gi, gp in enumerate(self.places):
+            if gp.current is None or gp.locked:
+                continue
+            changed = m.new_bool_var(f"changed[{gi}]")
+            m.add(changed >= 1 - gp.open)
+            wanted = {i for i, s in enumerate(self.problem.slots)
+                      if any((s.day, s.start) == (c.day, c.start) for c in gp.current.slots)}
+            for s, var in gp.x.items():
+                m.add(changed >= (1 - var) if s in wanted else changed >= var)
+            changes.append(int(w.get("change_group", 1)) * changed)
+        for qi, q in enumerate(self.classes):
+            if q.current is not None and not q.fixed:
+                stay = self.class_vars[qi].get(q.current)
+                moved = len(q.members) - (stay[0] if stay else 0)
+                changes.append(int(w.get("change_learner", 1)) * moved)
+        self.tier2 = sum(changes) if changes else 0
+
+    def _lower_tiers(self) -> None:
+        """Tier 3 and 4 expressions; built only once tier 1 (and 2) are settled."""
+        m, o, w = self.model, self.options, self.weights
+        # Tier 3 (shares and preferred days) and tier 4 (groups, driving): linear proxies per
+        # class representative; the solution reports the exact values.
+        share_terms, prefer_terms = [], []
+        for qi, q in enumerate(self.classes):
+            rep = q.members[0]
+            prefer = self.problem.learners[rep].prefer_days
+            for gi, (n, a) in self.class_vars[qi].items():
+                gp = self.places[gi]
+                course = self.problem.courses[gp.course]
+                k = o.availability.durations.index(course.session_minutes)
+                att = o.availability.attendable[rep, gp.venue, k]
+                total = o.availability.total
+                # Share points of the pattern ~ sum over its slots of 100*attendable/total / sessions.
+                points = {s: int(100 * att[s] / max(total[s], 1) / course.sessions_per_week) for s in gp.slots}
+                score = m.new_int_var(0, 100 * len(q.members), f"share[{qi},{gi}]")
+                m.add(score <= 100 * n)
+                m.add(score <= len(q.members) * sum(points[s] * gp.x[s] for s in gp.slots))
+                share_terms.append(score)
+                if prefer:
+                    liked = [gp.x[s] for s in gp.slots if o.slot_day[s] in prefer]
+                    if liked:
+                        hit = m.new_int_var(0, len(q.members), f"prefer[{qi},{gi}]")
+                        m.add(hit <= n)
+                        m.add(hit <= len(q.members) * sum(liked))
+                        prefer_terms.append(hit)
+        self.tier3 = (int(w.get("share", 1)) * sum(share_terms)
+                      + int(w.get("prefer_day", 20)) * sum(prefer_terms)) if share_terms else 0
+        groups = sum(gp.open for gp in self.places)
+        learner_drive = sum(int(o.learner_travel[q.members[0], self.places[gi].venue]) * n
+                            for qi, q in enumerate(self.classes) for gi, (n, _) in self.class_vars[qi].items())
+        self.tier4 = int(w.get("group", 60)) * groups + int(w.get("learner_drive", 1)) * learner_drive
+
+    # -- hints and solutions ----------------------------------------------------
+    def assignment(self, table: Timetable) -> dict:
+        """Variable values that represent `table` in this model (for a hint)."""
+        o = self.options
+        values: dict = {}
+        by_id = {gp.current.id: gi for gi, gp in enumerate(self.places) if gp.current is not None}
+        used: dict[int, int] = {}          # group place -> index into table.groups
+        free_groups: dict[int, list] = {}
+        for index, g in enumerate(table.groups):
+            if g.id is not None and g.id in by_id:
+                used[by_id[g.id]] = index
+            else:
+                free_groups.setdefault(o.offer_of[(g.course, g.venue)], []).append(index)
+        for offer, indexes in free_groups.items():
+            places = self.free_of_offer.get(offer, [])
+            if not places:
+                continue
+            position = {s: i for i, s in enumerate(self.places[places[0]].slots)}
+            # The same order the model imposes: by slot code, largest first.
+            order = sorted(indexes, key=lambda i: -sum(1 << position[s] for s in table.groups[i].slots))
+            for gi, index in zip(places, order):
+                used[gi] = index
+        class_of = {l: qi for qi, q in enumerate(self.classes) for l in q.members}
+        counts: dict = {}
+        for gi, gp in enumerate(self.places):
+            g = table.groups[used[gi]] if gi in used else None
+            values[gp.open] = int(g is not None)
+            for s, var in gp.x.items():
+                values[var] = int(g is not None and s in g.slots)
+            if g is not None:
+                for l in g.learners:
+                    if l in class_of:
+                        counts[(class_of[l], gi)] = counts.get((class_of[l], gi), 0) + 1
+        for qi, mine in enumerate(self.class_vars):
+            for gi, (n, a) in mine.items():
+                c = counts.get((qi, gi), 0)
+                values[n] = c
+                values[a] = int(c > 0)
+        return values
+
+    def hint(self, table: Timetable) -> None:
+        self.model.clear_hints()
+        for var, value in self.assignment(table).items():
+            self.model.add_hint(var, value)
+
+    def timetable(self, value) -> Timetable:
+        """The timetable a solution represents; `value(var)` reads a variable."""
+        table = Timetable(self.options)
+        o = self.options
+        for gi, gp in enumerate(self.places):
+            if not value(gp.open):
+                continue
+            slots = tuple(s for s in gp.slots if value(gp.x[s]))
+            preferred = o.teacher_index.get(gp.current.teacher) if gp.current is not None else None
+            group = Group(gp.course, gp.venue, slots, preferred, [],
+                          gp.current.id if gp.current is not None else None, gp.locked)
+            table.add(group)
+            gp.group = group
+        # Members of a class are interchangeable for the hard rules; give each the group
+        # where their own share (and preferred days) is best, current group first.
+        for qi, q in enumerate(self.classes):
+            seats = {gi: int(value(n)) for gi, (n, _) in self.class_vars[qi].items() if value(n)}
+            members = list(q.members)
+            if q.current is not None and q.current in seats:
+                keep = members[:seats[q.current]]
+                for l in keep:
+                    table.place(l, self.places[q.current].group)
+                members = members[seats[q.current]:]
+                del seats[q.current]
+            for gi, count in sorted(seats.items()):
+                group = self.places[gi].group
+                offer = o.offers[self.places[gi].offer]
+                members.sort(key=lambda l: -(o.share(l, offer, group.slots)
+                                             + 0.05 * sum(o.slot_day[s] in self.problem.learners[l].prefer_days
+                                                          for s in group.slots)))
+                for l in members[:count]:
+                    table.place(l, group)
+                members = members[count:]
+        return table
+
+    # -- solving ------------------------------------------------------------------
+    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
+        """Solve tier 1, then the lower tiers with the better ones fixed.
+
+        Returns (timetable or None, status, tier-1 bound) where status is one of
+        "optimal", "feasible", "infeasible", "unknown".
+        """
+        deadline = time.monotonic() + time_limit
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = workers
+        params.random_seed = seed
+        params.log_search_progress = log
+        params.cp_model_probing_level = 0
+        progress = _Progress(on_progress, self.tier1)
+
+        self.model.maximize(self.tier1)
+        params.max_time_in_seconds = max(0.1, 0.7 * time_limit)
+        if on_progress is not None:
+            solver.best_bound_callback = progress.on_bound
+        status = solver.solve(self.model, progress if on_progress is not None else None)
+        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+            return None, "infeasible", 0
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, "unknown", 0
+        best = int(round(solver.objective_value))
+        bound = int(np.floor(solver.best_objective_bound + 1e-6))
+        proven = status == cp_model.OPTIMAL
+        values = {v.index: solver.value(v) for v in self._all_vars()}
+        self.model.add(self.tier1 >= best)
+        tiers = [("tier2", "min"), ("tier3", "max"), ("tier4", "min")]
+        for done, (name, sense) in enumerate(tiers):
+            remaining = deadline - time.monotonic()
+            if remaining < 0.2:
+                break
+            if name == "tier3":
+                self._lower_tiers()
+            tier = getattr(self, name)
+            if isinstance(tier, int):
+                continue
+            self._hint_values(values)
+            if sense == "min":
+                self.model.minimize(tier)
+            else:
+                self.model.maximize(tier)
+            params.max_time_in_seconds = remaining / (len(tiers) - done)
+            status = solver.solve(self.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            values = {v.index: solver.value(v) for v in self._all_vars()}
+            self.model.add(tier <= int(round(solver.objective_value)) if sense == "min"
+                           else tier >= int(round(solver.objective_value)))
+        table = self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
+        return table, "optimal" if proven else "feasible", max(bound, best)
+
+    def _all_vars(self):
+        return [self.model.get_int_var_from_proto_index(i) for i in range(len(self.model.proto.variables))]
+
+    def _hint_values(self, values: dict) -> None:
+        self.model.clear_hints()
+        for var in self._all_vars():
+            if var.index in values:
+                self.model.add_hint(var, values[var.index])
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports elapsed seconds, best placed so far and the bound to `on_progress`."""
+
+    def __init__(self, on_progress, tier1):
+        super().__init__()
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.placed = 0
+        self.bound = None
+
+    def on_solution_callback(self) -> None:
+        self.placed = int(round(self.objective_value))
+        self.bound = int(np.floor(self.best_objective_bound + 1e-6))
+        self._report()
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = int(np.floor(bound + 1e-6))
+        self._report()
+
+    def _report(self) -> None:
+        try:
+            self.on_progress({"elapsed": round(time.monotonic() - self.started, 3),
+                              "placed": self.placed, "bound": self.bound})
+        except Exception:  # a broken progress bar must not stop the solve
+            pass

@@ -1,0 +1,173 @@
+"""The optimizer's front door: `solve(problem_document) -> solution_document`.
+
+Steps, per region of the problem (`regions.split_regions`; regions are solved
+in parallel threads, CP-SAT releases the GIL):
+
+1. `options.build_options`: who could attend which weekly pattern where.
+2. A start: the published timetable kept and greedily filled, or (without
+   `current`) the better of the status quo and a greedy timetable, both
+   filled.  It is a complete hint for CP-SAT and a floor: the answer is never
+   worse than the status quo.
+3. `model.TimetableModel`: tier 1 (placements) proven as far as time allows,
+   then tiers 2-4 with the better tiers fixed.
+4. `teachers.assign_teachers` gives the chosen groups their teachers,
+   `greedy.greedy_fill` places whoever can still be placed.
+5. `explain` gives reasons for everyone left unplaced; `solution` writes it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from solver.explain import explain, what_if
+from solver.greedy import greedy_fill, kept_current, status_quo
+from solver.model import TimetableModel
+from solver.options import Options, build_options
+from solver.problem import InvalidProblem, Problem, read_problem
+from solver.regions import split_regions
+from solver.solution import invalid_document, name_groups, write_solution
+from solver.teachers import assign_teachers
+from solver.timetable import Timetable
+
+TEACHER_SECONDS = 0.1        # share of a part's time kept for the teacher assignment
+
+
+class _Progress:
+    """Sums the parts' progress and reports it to the caller's `on_progress`."""
+
+    def __init__(self, on_progress, parts: int):
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.placed = [0] * parts
+        self.bound = [0] * parts
+        self.lock = threading.Lock()
+
+    def part(self, index: int) -> Callable[[dict], None] | None:
+        if self.on_progress is None:
+            return None
+
+        def report(update: dict) -> None:
+            with self.lock:
+                self.placed[index] = max(self.placed[index], update.get("placed") or 0)
+                if update.get("bound") is not None:
+                    self.bound[index] = update["bound"]
+                self.on_progress({"elapsed": round(time.monotonic() - self.started, 3),
+                                  "placed": sum(self.placed), "bound": sum(self.bound)})
+        return report
+
+
+def _blocked(options: Options) -> set[int]:
+    """Locked learners outside every group of `current`: they must stay unplaced."""
+    in_current = {l for g in options.problem.current_groups for l in g.learners}
+    return {i for i, l in enumerate(options.problem.learners)
+            if l.id in options.problem.locked_learners and l.id not in in_current}
+
+
+def _viable_bound(options: Options, blocked: set[int]) -> int:
+    """Placements if every learner with a pattern that min_group learners suit had a group."""
+    viable = np.zeros(len(options.problem.learners), dtype=bool)
+    for offer in options.offers:
+        viable[offer.learners[offer.suits.any(axis=1)]] = True
+    in_current = {options.learner_index[l] for g in options.problem.current_groups for l in g.learners
+                  if l in options.learner_index}
+    return sum(l.priority for i, l in enumerate(options.problem.learners)
+               if (viable[i] or i in in_current) and i not in blocked)
+
+
+def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int]:
+    """The best quick timetable, and the status quo's placements for comparison."""
+    kept = greedy_fill(kept_current(options), blocked)
+    if options.problem.current_groups:
+        return kept, kept.placed_value()
+    today = status_quo(options)
+    today_value = today.placed_value()
+    candidates = [kept, greedy_fill(today.copy(), blocked)]
+    return max(candidates, key=lambda t: t.placed_value()), today_value
+
+
+def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None) -> dict:
+    """Solve one region; returns its options, timetable, status, bound and figures."""
+    started = time.monotonic()
+    options = build_options(problem)
+    blocked = _blocked(options)
+    start, today = start_timetable(options, blocked)
+    trivial = _viable_bound(options, blocked)
+    if report:
+        report({"placed": start.placed_value(), "bound": trivial})
+    if not options.offers or not problem.learners:
+        return dict(options=options, table=start, status="optimal", bound=start.placed_value(),
+                    status_quo=today, blocked=blocked, start=start.placed_value())
+    model = TimetableModel(options, start, blocked, problem.weights)
+    budget = max(0.5, (time_limit - (time.monotonic() - started)) * (1 - TEACHER_SECONDS))
+    table, status, bound = model.solve(budget, workers, seed, report)
+    if status == "infeasible":
+        return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
+                    status_quo=today, blocked=blocked, start=start.placed_value())
+    if table is None:
+        table, status, bound = start, "feasible", trivial
+    else:
+        table = greedy_fill(assign_teachers(table, max(0.5, time_limit * TEACHER_SECONDS), workers, seed), blocked)
+        if any(g.teacher is None for g in table.groups):
+            return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
+                        status_quo=today, blocked=blocked, start=start.placed_value())
+    if start.placed_value() > table.placed_value():
+        table = start
+    bound = min(max(bound, table.placed_value()), max(trivial, table.placed_value()))
+    status = "optimal" if table.placed_value() >= bound else "feasible"
+    return dict(options=options, table=table, status=status, bound=bound, status_quo=today,
+                blocked=blocked, start=start.placed_value())
+
+
+def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed: int = 0,
+          on_progress: Callable[[dict], None] | None = None) -> dict:
+    """Solve a problem document (spec: problem-format.md); never raises on bad input."""
+    started = time.monotonic()
+    try:
+        parsed = read_problem(problem)
+    except InvalidProblem as error:
+        return invalid_document(error.errors, time.monotonic() - started)
+    parts = split_regions(parsed)
+    progress = _Progress(on_progress, len(parts))
+    parallel = max(1, min(len(parts), os.cpu_count() or 1))
+    # Parts run `parallel` at a time; each gets its share of the time left.
+    per_part = max(1.0, (time_limit - (time.monotonic() - started)) * parallel / len(parts) * 0.9)
+    part_workers = max(1, workers // parallel) if len(parts) > 1 else workers
+    if len(parts) == 1:
+        results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0))]
+    else:
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            results = list(pool.map(lambda i: solve_part(parts[i], per_part, part_workers, seed, progress.part(i)),
+                                    range(len(parts))))
+    statuses = [r["status"] for r in results]
+    seconds = time.monotonic() - started
+    if "infeasible" in statuses:
+        document = invalid_document([{"path": "current", "message": "the locked groups and learners of current "
+                                      "cannot be kept: they break a rule of the problem as it is now"}], seconds)
+        document["status"] = "infeasible"
+        return document
+    tables = [(r["options"], r["table"]) for r in results]
+    names = name_groups(tables, parsed)
+    reasons, unused = [], {}
+    used_slots = {(r["options"].problem.slots[s].day, r["options"].problem.slots[s].start)
+                  for r in results for g in r["table"].groups for s in g.slots}
+    for r in results:
+        options, table = r["options"], r["table"]
+        for l, why in explain(options, table, r["blocked"], lambda g: names[id(g)]).items():
+            reasons.append({"learner": options.problem.learners[l].id, "reasons": why})
+        for s, count in enumerate(what_if(options, table, r["blocked"])):
+            slot = options.problem.slots[s]
+            if (slot.day, slot.start) not in used_slots:
+                unused[slot] = unused.get(slot, 0) + int(count)
+    suggestions = [{"slot": slot.to_json(), "learners": count}
+                   for slot, count in sorted(unused.items(), key=lambda item: (-item[1], item[0].day, item[0].start))]
+    status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
+    stats = {"status_quo_placed": sum(r["status_quo"] for r in results),
+             "start_placed": sum(r["start"] for r in results), "regions": len(parts)}
+    return write_solution(parsed, tables, reasons, status, sum(r["bound"] for r in results),
+                          time.monotonic() - started, suggestions, stats)
