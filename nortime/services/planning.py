@@ -221,7 +221,7 @@ def _by_slug(rows) -> dict:
 
 def plan_from_solution(provider: Provider, term: Term, problem: Mapping, solution: Mapping,
                        *, run: SolveRun | None = None) -> Plan:
-    """A draft plan (not committed) holding the solution's groups, placements and unplaced learners.
+    """A draft plan (added and flushed, not committed) holding the solution's groups, placements and unplaced learners.
 
     Learners of the problem that are not (or no longer) this provider's learners are skipped.
     """
@@ -238,6 +238,8 @@ def plan_from_solution(provider: Provider, term: Term, problem: Mapping, solutio
     locked_learners = set(current.get("locked", []))
     attendance = solution.get("attendance") or {}
     plan = Plan(provider=provider, term=term, status="draft", solve_run_id=run.id if run is not None else None)
+    db.session.add(plan)
+    db.session.flush()  # placements refer to the plan by id
     for entry in solution.get("groups", []):
         course, venue = courses.get(entry["course"]), venues.get(entry["venue"])
         if course is None or venue is None:
@@ -252,7 +254,7 @@ def plan_from_solution(provider: Provider, term: Term, problem: Mapping, solutio
         for key in entry.get("learners", []):
             number = learner_id(key)
             if number in ours:
-                group.placements.append(Placement(plan=plan, learner_id=number, attendable_share=attendance.get(key),
+                group.placements.append(Placement(plan_id=plan.id, learner_id=number, attendable_share=attendance.get(key),
                                                    locked=key in locked_learners))
         plan.groups.append(group)
     for entry in solution.get("unplaced", []):
@@ -273,7 +275,6 @@ def apply_solution(run: SolveRun) -> Plan:
             db.session.delete(old)
         db.session.flush()
         plan = plan_from_solution(provider, term, run.problem or {}, run.solution, run=run)
-        db.session.add(plan)
         db.session.commit()
     except Exception:
         db.session.rollback()

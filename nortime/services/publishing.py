@@ -128,7 +128,7 @@ def notify_placed(plan: Plan, before: dict[int, tuple | None]) -> int:
                          name=learner.name, course=group.course.name, venue=group.venue.name,
                          times=_weekly_times(group), first=plan.term.first_day.isoformat(),
                          last=plan.term.last_day.isoformat())
-            sent += _send_mail(learner.email, subject, body)
+                sent += _send_mail(learner.email, subject, body)
     return sent
 
 
@@ -219,5 +219,5 @@ def notify_change(group: Group, change: SessionChange) -> int:
                          "%(start)s–%(end)s.\nReason: %(reason)s\n", name=learner.name, course=group.course.name,
                          venue=group.venue.name, day=day, start=change.new_start.strftime("%Y-%m-%d %H:%M"),
                          end=change.new_end.strftime("%H:%M"), reason=change.reason)
-        sent += _send_mail(learner.email, subject, body)
+            sent += _send_mail(learner.email, subject, body)
     return sent
