@@ -39,7 +39,7 @@ def signup_about():
         SIGNUP.save(about=signup.about_answers(form))
         return redirect(SIGNUP.url("rota"))
     return render_template("learners/about.html", form=form, step=1, flow=SIGNUP,
-                           action=url_for("learners.signup_about"))
+                           action=url_for("learners.signup_about")), 200 if not form.errors else 422
 
 
 # --- the rota steps, shared with the edit flow ------------------------------------
@@ -81,7 +81,7 @@ def rota_choice(flow: Flow, learner=None):
     descriptions[CUSTOM] = _("Tell us day by day: day off, work (with times) or away, for up to six weeks.")
     descriptions[UPLOAD] = _("Many work apps can export your shifts to a calendar file. We read the shifts from it.")
     return render_template("learners/rota_choice.html", form=form, flow=flow, step=2, descriptions=descriptions,
-                           learner=learner)
+                           learner=learner), 200 if not form.errors else 422
 
 
 def preset_pattern(preset) -> list[list[list[str]]]:

@@ -41,6 +41,47 @@ def smtp_server():
 @pytest.fixture
 def region(app):
     """Two places in two municipalities, both providers with a venue, a term with slots and courses."""
+    seed_region(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def shared_region(tmp_path_factory):
+    """One app with the small region for a whole module, for tests that store nothing (validation).
+
+    Saves creating a database per test; the tables are emptied at the end as the root conftest does.
+    """
+    import os
+
+    from sqlalchemy import text
+
+    from nortime import create_app
+    from nortime.db import db
+
+    folder = tmp_path_factory.mktemp("shared") / "instance"
+    folder.mkdir()
+    url = os.environ.get("NORTIME_TEST_DATABASE_URL") or f"sqlite:///{folder / 'test.sqlite'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NORTIME_INSTANCE_PATH", str(folder))
+        for variable in ("NORTIME_DATABASE_URL", "NORTIME_SECRET_KEY", "NORTIME_REDIS_URL"):
+            patch.delenv(variable, raising=False)
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
+                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "nortime.test",
+                          "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+    seed_region(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if os.environ.get("NORTIME_TEST_DATABASE_URL"):
+            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+def seed_region(app):
     from nortime.db import db
     from nortime.models import (CandidateSlot, Course, Municipality, Place, Provider, Term, TravelTime, Venue,
                                 VenueOpening)
@@ -71,7 +112,6 @@ def region(app):
                                       name=f"Norsk {level}", level=level, sessions_per_week=2,
                                       session_minutes=120, min_group=3, max_group=12, min_attendance=0.75))
         db.session.commit()
-    return app
 
 
 @pytest.fixture
