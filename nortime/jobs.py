@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 1.0
 ACTIVE = ("queued", "running")
 QUEUE_NAME = "nortime"
+# A problem document may carry the app's own notes (e.g. a what-if's baseline) under this key; the solver never sees it.
+APP_KEY = "nortime"
 # Configuration a spawned worker needs to reach the same database and behave alike.
 WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "SOLVER_WORKERS", "SOLVER_TIME_LIMIT",
                       "SOLVER_STALE_SECONDS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
@@ -144,6 +146,7 @@ def solve_problem(problem: dict, *, time_limit: float, workers: int, on_progress
     """The boundary to the optimizer (a separate library)."""
     from solver import solve
 
+    problem = {key: value for key, value in problem.items() if key != APP_KEY}
     return solve(problem, time_limit=time_limit, workers=workers, seed=1, on_progress=on_progress)
 
 

@@ -287,3 +287,137 @@ def publish(plan: Plan, **options) -> Plan:
     from .publishing import publish as publish_plan
 
     return publish_plan(plan, **options)
+
+
+# --- adjusting a draft ------------------------------------------------------------
+
+
+def attendable_share(provider: Provider, term: Term, learner: Learner, group: Group) -> float:
+    """The share of the group's sessions this learner can attend (rota, busy times, travel and buffer)."""
+    from solver.availability import compute_availability
+    from solver.problem import Slot, parse_clock, parse_day, read_problem
+
+    problem_json = build_problem(provider, term, base_plan=None)
+    problem_json["learners"] = [learner_json(learner)]
+    problem = read_problem(problem_json)
+    venue_index = [venue.id for venue in problem.venues].index(group.venue.slug)
+    slot_indexes = [problem.slots.index(Slot(parse_day(slot.day), parse_clock(clock(slot.start))))
+                    for slot in group.slots]
+    availability = compute_availability(problem, [0])
+    return availability.share(0, venue_index, group.course.session_minutes, slot_indexes)
+
+
+def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
+    """Why `learner` cannot go into `group` (empty when they can), and their attendable share there."""
+    from flask_babel import gettext as _
+
+    from solver.problem import read_problem
+    from solver.travel import travel_minutes_between
+
+    if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
+        return [_("This learner or group does not belong to this plan.")], None
+    problems = []
+    current = _placement(plan, learner)
+    if current is not None and current.group_id == group.id:
+        return [_("%(name)s is in this group already.", name=learner.name)], None
+    if current is not None and current.locked:
+        problems.append(_("%(name)s is locked in group %(group)s; unlock them first.",
+                          name=learner.name, group=current.group.key))
+    course = group.course
+    if learner.level != course.level:
+        problems.append(_("Level: %(name)s is at %(level)s, the group learns %(course_level)s.",
+                          name=learner.name, level=learner.level, course_level=course.level))
+    if len(group.placements) >= course.max_group:
+        problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
+                          max=course.max_group))
+    problem = read_problem(build_problem(plan.provider, plan.term, base_plan=None))
+    minutes = travel_minutes_between(problem, learner.home_place_id, group.venue.place_id)
+    if minutes > learner.max_travel_minutes:
+        problems.append(_("Reach: %(venue)s is %(minutes)d minutes from %(home)s; %(name)s travels at most "
+                          "%(max)d minutes.", venue=group.venue.name, minutes=minutes,
+                          home=learner.home_place.name, name=learner.name, max=learner.max_travel_minutes))
+    share = attendable_share(plan.provider, plan.term, learner, group)
+    if share < course.min_attendance:
+        problems.append(_("Rota: %(name)s can come to %(share)d %% of the sessions; the course needs %(need)d %%.",
+                          name=learner.name, share=round(share * 100), need=round(course.min_attendance * 100)))
+    return problems, share
+
+
+def _placement(plan: Plan, learner: Learner) -> Placement | None:
+    return db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
+                                                     Placement.learner_id == learner.id))
+
+
+def move_learner(plan: Plan, learner: Learner, group: Group) -> Placement:
+    """Put a learner into a group of a draft, locked there so that a re-run keeps them; PlanningError lists why not."""
+    if plan.status != "draft":
+        raise PlanningError("only a draft can be adjusted")
+    problems, share = move_problems(plan, learner, group)
+    if problems:
+        raise PlanningError(" ".join(problems))
+    current = _placement(plan, learner)
+    if current is not None:
+        db.session.delete(current)
+    for unplaced in list(plan.unplaced):
+        if unplaced.learner_id == learner.id:
+            plan.unplaced.remove(unplaced)
+    db.session.flush()
+    placement = Placement(plan_id=plan.id, group=group, learner_id=learner.id, attendable_share=share, locked=True)
+    db.session.add(placement)
+    db.session.commit()
+    return placement
+
+
+def set_locked(item: Group | Placement, locked: bool) -> None:
+    """Lock a group (kept exactly as it is) or a learner (kept in their group) for the next re-run of a draft."""
+    plan = item.plan if isinstance(item, Group) else item.group.plan
+    if plan.status != "draft":
+        raise PlanningError("only a draft can be adjusted")
+    item.locked = locked
+    db.session.commit()
+
+
+# --- what-if -------------------------------------------------------------------------
+
+WHAT_IF_KINDS = ("slot", "venue_day", "teacher")
+WHAT_IF_TEACHER = "what-if-teacher"
+
+
+def what_if_problem(problem: Mapping, change: Mapping) -> dict:
+    """A copy of `problem` with one thing added: a slot, a venue open on one more day, or one more teacher.
+
+    change: {"kind": "slot", "day", "start"} | {"kind": "venue_day", "venue", "day", "from", "to"}
+            | {"kind": "teacher", "level", "home"}. Raises PlanningError naming the field.
+    """
+    import copy
+
+    from solver.problem import InvalidProblem, read_problem
+
+    doc = copy.deepcopy(dict(problem))
+    kind = change.get("kind")
+    if kind == "slot":
+        slot = {"day": change.get("day"), "start": change.get("start")}
+        if slot in doc["slots"]:
+            raise PlanningError(f"slot: {slot['day']} {slot['start']} is a candidate slot already")
+        doc["slots"].append(slot)
+    elif kind == "venue_day":
+        venue = next((v for v in doc["venues"] if v["id"] == change.get("venue")), None)
+        if venue is None:
+            raise PlanningError(f"venue: {change.get('venue')!r} is not one of your venues")
+        venue["open"].append({"days": [change.get("day")], "from": change.get("from"), "to": change.get("to")})
+    elif kind == "teacher":
+        homes = {place["id"] for place in doc["places"]}
+        if change.get("home") not in homes:
+            raise PlanningError(f"home: {change.get('home')!r} is not a known place")
+        doc["teachers"].append({
+            "id": WHAT_IF_TEACHER, "name": "What-if teacher", "home": change["home"],
+            "levels": [change.get("level")], "max_sessions_per_week": 6,
+            "available": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "16:00", "to": "23:00"},
+                          {"days": ["sat", "sun"], "from": "08:00", "to": "20:00"}]})
+    else:
+        raise PlanningError(f"kind: choose one of {', '.join(WHAT_IF_KINDS)}")
+    try:
+        read_problem(doc)
+    except InvalidProblem as error:
+        raise PlanningError("; ".join(f"{e['path']}: {e['message']}" for e in error.errors)) from None
+    return doc
