@@ -28,6 +28,8 @@ G2 on 6 Jan: all five present; G3 on 8 Jan: g3[0..1] present, g3[2..3] absent.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -166,6 +168,60 @@ def build_region() -> SimpleNamespace:
     )
 
 
+def root_conftest():
+    """tests/conftest.py as pytest loaded it (its make_app keeps the PostgreSQL schema state)."""
+    target = Path(__file__).resolve().parents[1] / "conftest.py"
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) and Path(module.__file__).resolve() == target:
+            return module
+    raise RuntimeError("tests/conftest.py is not loaded")
+
+
+def add_staff(app) -> SimpleNamespace:
+    """A coordinator, an administrator and one staff account per provider (password "correct horse 1")."""
+    from werkzeug.security import generate_password_hash
+
+    from nortime.db import db
+    from nortime.models import Provider, User
+
+    with app.app_context():
+        providers = {provider.slug: provider.id for provider in db.session.query(Provider)}
+        # Few iterations: the hash's strength is not under test, and tests should stay quick.
+        password = generate_password_hash("correct horse 1", method="pbkdf2:sha256:1000")
+        users = {"coordinator": User(email="coordinator@example.org", name="Coordinator", role="coordinator",
+                                     password_hash=password),
+                 "admin": User(email="admin@example.org", name="Admin", role="admin", password_hash=password),
+                 "alpha_staff": User(email="alpha@example.org", name="Alpha Staff", role="provider_staff",
+                                     provider_id=providers["alpha"], password_hash=password),
+                 "beta_staff": User(email="beta@example.org", name="Beta Staff", role="provider_staff",
+                                    provider_id=providers["beta"], password_hash=password)}
+        db.session.add_all(users.values())
+        db.session.commit()
+        return SimpleNamespace(**{key: SimpleNamespace(id=user.id, email=user.email) for key, user in users.items()})
+
+
+def signed_in(client, user, password: str = "correct horse 1"):
+    """The client, logged in through the login form (the shared `login` fixture sets no session
+    identifier, which Flask-Login's "strong" session protection then rejects)."""
+    client.post("/logout")
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.text
+    return client
+
+
+@pytest.fixture(scope="module")
+def region_app(tmp_path_factory):
+    """One app with the hand-counted region and staff accounts for a whole test module (read-only tests)."""
+    root = root_conftest()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = root.make_app(tmp_path_factory.mktemp("region"), monkeypatch)
+        with app.app_context():
+            app.region = build_region()
+        app.staff = add_staff(app)
+        yield app
+        root.empty_all_tables(app)
+
+
 @pytest.fixture
 def region(app):
     """The hand-counted region (see the module docstring); returns the ids tests need."""
@@ -174,30 +230,22 @@ def region(app):
 
 
 @pytest.fixture
+def staff(app, region):
+    """Staff accounts on the per-test region."""
+    return add_staff(app)
+
+
+@pytest.fixture
 def sign_in(client):
-    """Log the test client in through the login form (the shared `login` fixture sets no session
-    identifier, which Flask-Login's "strong" session protection rejects)."""
-
-    def sign_in_as(user, password: str = "correct horse 1"):
-        client.post("/logout")
-        response = client.post("/login", data={"email": user.email, "password": password})
-        assert response.status_code == 302, response.text
-        return client
-
-    return sign_in_as
+    return lambda user: signed_in(client, user)
 
 
-@pytest.fixture
-def coordinator(make_user, sign_in):
-    return sign_in(make_user("coordinator"))
-
-
-@pytest.fixture
-def counts(app, region):
+@pytest.fixture(scope="module")
+def counts(region_app):
     """The region's counts as the dashboard computes them, in English, after the term."""
     from flask_babel import force_locale
 
     from nortime.services.counting import region_counts
 
-    with app.test_request_context("/?lang=en"), force_locale("en"):
+    with region_app.test_request_context("/?lang=en"), force_locale("en"):
         yield region_counts(now=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
