@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from .providers.cli import commands as provider_commands; [app.cli.add_command(c) for c in provider_commands]
+    from .coordinators.cli import counts_command; app.cli.add_command(counts_command)
 
 
 @click.command("demo")
