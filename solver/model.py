@@ -35,6 +35,7 @@ from ortools.sat.python import cp_model
 from solver.options import Options
 from solver.timetable import Group, Timetable
 
+EXACT_TEACHER_SESSIONS = 12000   # above this many (group, teacher, slot) choices teachers come in a second phase
 MAX_GROUPS_PER_OFFER = 64   # a safety valve; rooms and teachers bound it far earlier
 
 
@@ -118,7 +119,11 @@ class TimetableModel:
         self.classes = learner_classes(options, blocked, current_of, fixed)
         self._free_places()
         self._group_variables()
-        self._teacher_capacity()
+        self.exact_teachers = self._teacher_sessions_count() <= EXACT_TEACHER_SESSIONS
+        if self.exact_teachers:
+            self._teacher_variables()
+        else:
+            self._teacher_capacity()
         self._rooms()
         self._learner_variables()
         self._objectives()
@@ -196,6 +201,60 @@ class TimetableModel:
                 m.add(ga.open >= gb.open)
                 code = lambda gp: sum((1 << i) * gp.x[s] for i, s in enumerate(gp.slots))
                 m.add(code(ga) >= code(gb))
+
+    def _able_teachers(self, gp: GroupPlace) -> list[int]:
+        o = self.options
+        k = self.problem.courses[gp.course].sessions_per_week
+        able = [t for t in range(len(self.problem.teachers))
+                if sum(o.teacher_slots[t, gp.course, s] for s in gp.slots) >= k]
+        if gp.locked and gp.current.teacher is not None:
+            able = [t for t in able if self.problem.teachers[t].id == gp.current.teacher]
+        return able
+
+    def _teacher_sessions_count(self) -> int:
+        o = self.options
+        return sum(int(o.teacher_slots[t, gp.course, gp.slots].sum())
+                   for gp in self.places for t in self._able_teachers(gp))
+
+    def _teacher_variables(self) -> None:
+        """Exact teacher rules: `t[g, T]` takes the group, `u[g, T, s]` each of its sessions."""
+        m, o = self.model, self.options
+        sessions_of: dict[int, list] = {}      # teacher -> [(slot, group place, u)]
+        for gi, gp in enumerate(self.places):
+            course = self.problem.courses[gp.course]
+            able = self._able_teachers(gp)
+            gp.t = {t: m.new_bool_var(f"t[{gi},{t}]") for t in able}
+            m.add(sum(gp.t.values()) == gp.open)
+            gp.u = {}
+            for t in able:
+                gp.u[t] = {s: m.new_bool_var(f"u[{gi},{t},{s}]") for s in gp.slots if o.teacher_slots[t, gp.course, s]}
+                m.add(sum(gp.u[t].values()) == course.sessions_per_week * gp.t[t])
+                for s, var in gp.u[t].items():
+                    sessions_of.setdefault(t, []).append((s, gi, var))
+            for s in gp.slots:
+                m.add(sum(gp.u[t][s] for t in able if s in gp.u[t]) == gp.x[s])
+        for t, sessions in sessions_of.items():
+            m.add(sum(var for _, _, var in sessions) <= self.problem.teachers[t].max_sessions_per_week)
+            at_slot: dict[int, list] = {}
+            for s, gi, var in sessions:
+                at_slot.setdefault(s, []).append((gi, var))
+            for s, items in at_slot.items():
+                if len(items) > 1:
+                    m.add(sum(var for _, var in items) <= 1)
+            # A later session the same day must start after this one ends plus the drive between venues.
+            for s1, items1 in at_slot.items():
+                by_venue: dict = {}
+                for gi, var in items1:
+                    gp = self.places[gi]
+                    by_venue.setdefault((gp.venue, o.minutes(gp.course)), []).append(var)
+                for s2, items2 in at_slot.items():
+                    if o.slot_day[s2] != o.slot_day[s1] or o.slot_start[s2] <= o.slot_start[s1]:
+                        continue
+                    for (v1, minutes), first in by_venue.items():
+                        gap = int(o.slot_start[s2] - o.slot_start[s1]) - minutes
+                        clash = [var for gi, var in items2 if o.venue_travel[v1, self.places[gi].venue] > gap]
+                        if clash:
+                            m.add(sum(first) + sum(clash) <= 1)
 
     def _teacher_capacity(self) -> None:
         """A relaxation of the teacher rules (teachers are assigned to the chosen groups later).
@@ -316,6 +375,9 @@ class TimetableModel:
                       if any((s.day, s.start) == (c.day, c.start) for c in gp.current.slots)}
             for s, var in gp.x.items():
                 m.add(changed >= (1 - var) if s in wanted else changed >= var)
+            teacher = o.teacher_index.get(gp.current.teacher) if gp.current.teacher else None
+            if teacher in gp.t:
+                m.add(changed >= 1 - gp.t[teacher])
             changes.append(int(w.get("change_group", 1)) * changed)
         for qi, q in enumerate(self.classes):
             if q.current is not None and not q.fixed:
@@ -357,7 +419,9 @@ class TimetableModel:
         groups = sum(gp.open for gp in self.places)
         learner_drive = sum(int(o.learner_travel[q.members[0], self.places[gi].venue]) * n
                             for qi, q in enumerate(self.classes) for gi, (n, _) in self.class_vars[qi].items())
-        self.tier4 = int(w.get("group", 60)) * groups + int(w.get("learner_drive", 1)) * learner_drive
+        teacher_drive = sum(int(o.teacher_travel[t, gp.venue]) * var for gp in self.places for t, var in gp.t.items())
+        self.tier4 = (int(w.get("group", 60)) * groups + int(w.get("learner_drive", 1)) * learner_drive
+                      + int(w.get("teacher_drive", 1)) * teacher_drive)
 
     # -- hints and solutions ----------------------------------------------------
     def assignment(self, table: Timetable) -> dict:
@@ -388,6 +452,10 @@ class TimetableModel:
             values[gp.open] = int(g is not None)
             for s, var in gp.x.items():
                 values[var] = int(g is not None and s in g.slots)
+            for t, var in gp.t.items():
+                values[var] = int(g is not None and g.teacher == t)
+                for s, uvar in gp.u[t].items():
+                    values[uvar] = int(g is not None and g.teacher == t and s in g.slots)
             if g is not None:
                 for l in g.learners:
                     if l in class_of:
@@ -413,6 +481,8 @@ class TimetableModel:
                 continue
             slots = tuple(s for s in gp.slots if value(gp.x[s]))
             preferred = o.teacher_index.get(gp.current.teacher) if gp.current is not None else None
+            if self.exact_teachers:
+                preferred = next(t for t, var in gp.t.items() if value(var))
             group = Group(gp.course, gp.venue, slots, preferred, [],
                           gp.current.id if gp.current is not None else None, gp.locked)
             table.add(group)
