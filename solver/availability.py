@@ -140,20 +140,15 @@ def _cycle_pattern(cycle: tuple) -> np.ndarray:
 
 def _rota_intervals(rows: Sequence[int], rotas: Sequence[Rota], frame: _Frame) -> tuple[np.ndarray, ...]:
     """(row, start, end) UTC minutes of every shift and away day touching the frame."""
-    patterns, owners, cycle_len, anchor = [], [], [], []
-    for row, rota in zip(rows, rotas):
-        pattern = _cycle_pattern(rota.cycle)
-        patterns.append(pattern)
-        owners.append(np.full(len(pattern), row, dtype=np.int64))
-        cycle_len.append(np.full(len(pattern), len(rota.cycle), dtype=np.int64))
-        anchor.append(np.full(len(pattern), rota.start.toordinal(), dtype=np.int64))
+    patterns = [_cycle_pattern(rota.cycle) for rota in rotas]
     if not patterns:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
+    sizes = [len(pattern) for pattern in patterns]
     entries = np.concatenate(patterns)
-    owner = np.concatenate(owners)
-    length = np.concatenate(cycle_len)
-    anchor_ord = np.concatenate(anchor)
+    owner = np.repeat(np.asarray(rows, dtype=np.int64), sizes)
+    length = np.repeat(np.asarray([len(rota.cycle) for rota in rotas], dtype=np.int64), sizes)
+    anchor_ord = np.repeat(np.asarray([rota.start.toordinal() for rota in rotas], dtype=np.int64), sizes)
     # A shift starting the day before the frame can still reach into it.
     day0 = frame.first_day.toordinal() - 1
     days = frame.last_day.toordinal() - day0 + 1
@@ -307,8 +302,11 @@ def occurrence_conflicts(
 
     Agrees with `compute_availability`; names the earliest blocking shift, away day or busy interval.
     """
-    learner = next(l for l in problem.learners if l.id == learner_id)
-    venue = next(v for v in problem.venues if v.id == venue_id)
+    learner = next((l for l in problem.learners if l.id == learner_id), None)
+    venue = next((v for v in problem.venues if v.id == venue_id), None)
+    if learner is None or venue is None:
+        unknown = f"learner {learner_id!r}" if learner is None else f"venue {venue_id!r}"
+        raise KeyError(f"unknown {unknown}; use the id of one of the problem's {unknown.split()[0]}s")
     place_index, travel = travel_matrix(problem)
     gap = learner.buffer_minutes + int(travel[place_index[learner.home], place_index[venue.place]])
     margin_days = math.ceil((gap + minutes + 120) / MINUTES_PER_DAY) + 1

@@ -243,3 +243,11 @@ def test_learner_subset_rows_follow_the_requested_order(make_doc):
     assert only_second.learner_indexes == (1,)
     assert np.array_equal(only_second.attendable[0], both.attendable[1])
     assert both.attendable[:, 0, 0, 0].tolist() == [4, 0]
+
+
+def test_conflicts_for_an_unknown_learner_or_venue_say_which(make_doc):
+    problem = read_problem(make_doc())
+    with pytest.raises(KeyError, match="unknown learner 'L9'"):
+        occurrence_conflicts(problem, "L9", "vo", problem.slots[0], 120)
+    with pytest.raises(KeyError, match="unknown venue 'x'"):
+        occurrence_conflicts(problem, "L1", "x", problem.slots[0], 120)
