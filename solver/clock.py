@@ -20,6 +20,7 @@ Nothing here depends on the machine's own time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
@@ -66,6 +67,11 @@ class LocalClock:
     @classmethod
     def for_span(cls, timezone: str, first: date, last: date) -> "LocalClock":
         """A clock exact for every wall time from `first` 00:00 to `last` 24:00 (and a day either side)."""
+        # Cached: a learner page asks for one learner's availability at a time.
+        return _clock_for_span(timezone, first, last)
+
+    @classmethod
+    def _scan(cls, timezone: str, first: date, last: date) -> "LocalClock":
         zone = ZoneInfo(timezone)
         lo = wall_minute(first - timedelta(days=2))
         hi = wall_minute(last + timedelta(days=3))
@@ -102,3 +108,11 @@ class LocalClock:
     def utc_of(self, day: date, minute: int = 0) -> int:
         """UTC minute of `minute` after local midnight on `day`."""
         return self.to_utc(wall_minute(day, minute))
+
+
+@lru_cache(maxsize=32)
+def _clock_for_span(timezone: str, first: date, last: date) -> LocalClock:
+    clock = LocalClock._scan(timezone, first, last)
+    clock.thresholds.flags.writeable = False  # shared between callers
+    clock.offsets.flags.writeable = False
+    return clock

@@ -32,11 +32,15 @@ def estimated_minutes(a: Place, b: Place) -> int:
 def travel_matrix(problem: Problem) -> tuple[dict[str, int], np.ndarray]:
     """Place id -> index, and int32 driving minutes [P, P] (symmetric, 0 on the diagonal)."""
     index = {place.id: i for i, place in enumerate(problem.places)}
-    size = len(problem.places)
-    minutes = np.zeros((size, size), dtype=np.int32)
-    for i, a in enumerate(problem.places):
-        for j in range(i + 1, size):
-            minutes[i, j] = minutes[j, i] = estimated_minutes(a, problem.places[j])
+    lat = np.radians([place.lat for place in problem.places])
+    lon = np.radians([place.lon for place in problem.places])
+    # Same haversine and rounding as estimated_minutes, for every pair at once.
+    h = (np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
+         + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+    minutes = np.ceil(np.round(km * ROAD_FACTOR / SPEED_KM_PER_HOUR * 60, 9)).astype(np.int32)
+    np.fill_diagonal(minutes, 0)
+    minutes = np.minimum(minutes, minutes.T)  # exactly symmetric whatever the float order
     for a, b, listed in problem.travel_minutes:
         minutes[index[a], index[b]] = minutes[index[b], index[a]] = listed
     return index, minutes

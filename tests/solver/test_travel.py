@@ -46,3 +46,12 @@ def test_midt_troms_listed_minutes_are_used_as_given():
         assert travel_minutes_between(problem, b, a) == listed
     assert (np.diag(minutes) == 0).all()
     assert (minutes == minutes.T).all()
+
+
+def test_the_matrix_estimates_agree_with_the_single_pair_estimate():
+    region = json.loads(REGION.read_text())
+    problem = read_problem(doc_with(region["places"]))  # nothing listed: every pair estimated
+    index, minutes = travel_matrix(problem)
+    for a in problem.places:
+        for b in problem.places:
+            assert minutes[index[a.id], index[b.id]] == estimated_minutes(a, b)
