@@ -40,6 +40,7 @@ MAX_SESSION_MINUTES = 12 * 60
 MAX_TERM_DAYS = 400
 EVENING_FROM = 16 * 60  # weekday slots are evening slots (spec: 16:00 or later)
 
+_CLOCK_CACHE: dict[str, int] = {}  # valid "HH:MM" -> minutes (at most 1,440 entries)
 _CLOCK = re.compile(r"(\d{2}):(\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?")
@@ -220,10 +221,15 @@ class InvalidProblem(ValueError):
 
 def parse_clock(text: Any, *, allow_24: bool = False) -> int:
     """Minutes after midnight for "HH:MM" (00:00-23:59; "24:00" only when allow_24)."""
+    if isinstance(text, str):
+        known = _CLOCK_CACHE.get(text)  # a big problem repeats the same few shift times
+        if known is not None:
+            return known
     match = _CLOCK.fullmatch(text) if isinstance(text, str) else None
     if match:
         hours, minutes = int(match[1]), int(match[2])
         if hours < 24 and minutes < 60:
+            _CLOCK_CACHE[text] = hours * 60 + minutes
             return hours * 60 + minutes
         if allow_24 and hours == 24 and minutes == 0:
             return 24 * 60
@@ -304,7 +310,7 @@ class _Reader:
     def array(self, value: Any, path: str) -> Sequence | None:
         if value is ...:  # missing and already reported by field()
             return None
-        if isinstance(value, list | tuple):
+        if isinstance(value, (list, tuple)):
             return value
         self.error(path, f"expected a list, got {_kind(value)}")
         return None
@@ -343,7 +349,7 @@ class _Reader:
     def number(self, value: Any, path: str, low: float, high: float) -> float | None:
         if value is ...:  # missing and already reported by field()
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.error(path, f"expected a number, got {_kind(value)}")
             return None
         if not low <= value <= high:
@@ -440,11 +446,11 @@ def _kind(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else "a long string"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, Mapping):
         return "an object"
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return "a list"
     return type(value).__name__
 
@@ -661,7 +667,7 @@ def _read_rota(r: _Reader, value: Any, path: str) -> Rota | None:
         if day == AWAY:
             cycle.append(AWAY)
             continue
-        if not isinstance(day, list | tuple):
+        if not isinstance(day, (list, tuple)):
             r.error(dpath, f"expected a list of shifts ([] when off) or \"away\", got {_kind(day)}")
             cycle.append(None)
             continue
