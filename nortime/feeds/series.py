@@ -51,8 +51,8 @@ class Standalone:
 
 
 def series_uid(group: Group, slot_day: str, moved_from: dt.date | None = None) -> str:
-    """uuid5 of provider, group key and slot: stable across re-publication, no personal data."""
-    name = f"{group.plan.provider.slug}/{group.key}/{slot_day}"
+    """uuid5 of provider, term, group key and slot: stable across re-publication, no personal data."""
+    name = f"{group.plan.provider.slug}/{group.plan.term_id}/{group.key}/{slot_day}"
     if moved_from is not None:
         name += f"/moved/{moved_from.isoformat()}"
     return f"{uuid.uuid5(UID_NAMESPACE, name)}@nortime"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request, url_for
 from werkzeug.routing import BuildError
 
+from ..services.timetable import feed_urls
 from . import bp, logmask
 from .service import FeedBody, FeedGone, FeedNotFound, feed
 
@@ -16,8 +17,10 @@ PRIVATE = ("learner", "teacher")
 
 
 @bp.record_once
-def _mask_tokens_in_logs(state) -> None:
+def _set_up(state) -> None:
     logmask.install(state.app.logger)
+    # Pages offering subscribe links: {{ subscribe_links(feed_urls("learner", learner)) }}
+    state.app.jinja_env.globals["feed_urls"] = feed_urls
 
 
 @bp.get("/l/<token>.ics")
@@ -51,7 +54,10 @@ def provider(slug: str):
 
 
 def _base_url() -> str:
-    return (current_app.config.get("BASE_URL") or request.url_root).rstrip("/")
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return f"{request.scheme}://{request.host}{request.script_root}"
 
 
 def _group_page(base: str):
