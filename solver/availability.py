@@ -38,6 +38,12 @@ from solver.travel import travel_matrix
 _CHUNK_LEARNERS = 256  # rows per block of queries: bounds memory, gives threads work to share
 
 
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # respects container and taskset limits
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def slot_occurrences(problem: Problem, slot: Slot) -> list[date]:
     """Every date in the term (first to last day inclusive) on the slot's weekday, minus closed dates."""
     term = problem.term
@@ -268,7 +274,7 @@ def compute_availability(problem: Problem, learner_indexes: Sequence[int] | None
         attendable[lo:hi] = running[..., bounds[1:]] - running[..., bounds[:-1]]
 
     spans = [(lo, min(lo + _CHUNK_LEARNERS, len(learners))) for lo in range(0, len(learners), _CHUNK_LEARNERS)]
-    workers = min(len(spans), os.cpu_count() or 1)
+    workers = min(len(spans), _usable_cores())
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda span: block(*span), spans))
