@@ -284,6 +284,13 @@ def _parse_local_datetime(text: Any, *, round_up: bool) -> datetime:
 class _Reader:
     def __init__(self) -> None:
         self.errors: list[dict] = []
+        # Ids seen so far (valid or not), for checking references from later sections.
+        self.place_ids: set[str] = set()
+        self.venue_ids: set[str] = set()
+        self.venue_order: dict[str, int] = {}
+        self.course_ids: set[str] = set()
+        self.teacher_ids: set[str] = set()
+        self.learner_ids: set[str] = set()
 
     def error(self, path: str, message: str) -> None:
         self.errors.append({"path": path, "message": message})
@@ -565,6 +572,8 @@ def _read_venues(r: _Reader, doc: Mapping) -> tuple[Venue, ...]:
         if item is None:
             continue
         vid = r.ident(r.field(item, "id", path), _join(path, "id"), seen, "venue")
+        if vid:
+            r.venue_order[vid] = len(r.venue_order)  # "every venue" keeps the document's order
         name = r.text(r.field(item, "name", path, vid), _join(path, "name")) if vid else None
         place = r.ref(r.field(item, "place", path), _join(path, "place"), r.place_ids, "place")
         rooms = r.integer(r.field(item, "rooms", path, DEFAULT_ROOMS), _join(path, "rooms"), 1, 1000)
@@ -610,6 +619,7 @@ def _read_courses(r: _Reader, doc: Mapping) -> tuple[Course, ...]:
         values = (cid, name, level, per_week, minutes, min_group, max_group, attendance, venues)
         if None not in values:
             courses.append(Course(*values))
+    r.course_ids = seen
     return tuple(courses)
 
 
@@ -735,9 +745,7 @@ def _read_learners(r: _Reader, doc: Mapping) -> tuple[Learner, ...]:
     return tuple(learners)
 
 
-def _read_current(
-    r: _Reader, doc: Mapping, slots: tuple[Slot, ...], courses: tuple[Course, ...]
-) -> tuple[tuple[CurrentGroup, ...], frozenset[str]]:
+def _read_current(r: _Reader, doc: Mapping, slots: tuple[Slot, ...]) -> tuple[tuple[CurrentGroup, ...], frozenset[str]]:
     raw = r.field(doc, "current", "", None)
     if raw is None:
         return (), frozenset()
@@ -747,14 +755,13 @@ def _read_current(
     groups: list[CurrentGroup] = []
     seen: set[str] = set()
     placed: dict[str, str] = {}
-    course_ids = {c.id for c in courses} | getattr(r, "course_ids", set())
     for i, graw in enumerate(r.array(r.field(current, "groups", "current", []), "current.groups") or ()):
         path = f"current.groups[{i}]"
         item = r.obj(graw, path)
         if item is None:
             continue
         gid = r.ident(r.field(item, "id", path), _join(path, "id"), seen, "group")
-        course = r.ref(r.field(item, "course", path), _join(path, "course"), course_ids, "course")
+        course = r.ref(r.field(item, "course", path), _join(path, "course"), r.course_ids, "course")
         venue = r.ref(r.field(item, "venue", path), _join(path, "venue"), r.venue_ids, "venue")
         teacher_raw = r.field(item, "teacher", path, None)
         teacher = (
@@ -828,18 +835,11 @@ def read_problem(doc: Mapping) -> Problem:
     places = _read_places(r, doc)
     travel = _read_travel(r, doc)
     slots = _read_slots(r, doc)
-    r.venue_order = {}
     venues = _read_venues(r, doc)
-    r.venue_order = {vid: i for i, vid in enumerate(v.id for v in venues)}
-    r.venue_order.update({vid: len(r.venue_order) + i for i, vid in enumerate(sorted(r.venue_ids - set(r.venue_order)))})
     courses = _read_courses(r, doc)
-    r.course_ids = {c.id for c in courses}
-    raw_courses = doc.get("courses")
-    if isinstance(raw_courses, list):
-        r.course_ids |= {c.get("id") for c in raw_courses if isinstance(c, Mapping) and isinstance(c.get("id"), str)}
     teachers = _read_teachers(r, doc)
     learners = _read_learners(r, doc)
-    groups, locked = _read_current(r, doc, slots, courses)
+    groups, locked = _read_current(r, doc, slots)
     weights = _read_weights(r, doc)
     if r.errors:
         raise InvalidProblem(r.errors)
