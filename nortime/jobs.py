@@ -1,8 +1,9 @@
 """Background solve runs: queue a SolveRun, run the optimizer elsewhere, report progress, notice dead workers.
 
 Two back ends, chosen by configuration:
-- default: a worker process the app spawns itself (multiprocessing, "spawn"), so
-  nothing else needs installing; `SolveRun.job_id` is "local:<pid>";
+- default: a worker process the app starts itself (multiprocessing "forkserver":
+  a clean server process with the app and the optimizer imported once, forked
+  for each run), so nothing else needs installing; `job_id` is "local:<pid>";
 - with REDIS_URL (NORTIME_REDIS_URL) set: an RQ queue named "nortime", run by
   `rq worker nortime` processes on any machine that has the same NORTIME_*
   environment; `job_id` is "rq:<job id>".
@@ -109,11 +110,20 @@ def enqueue(run_id: int) -> str:
         job = queue.enqueue(rq_job, run_id, job_timeout=int(run.time_limit) + 600, result_ttl=86400,
                             failure_ttl=7 * 86400)
         return f"rq:{job.id}"
-    process = multiprocessing.get_context("spawn").Process(
+    process = _local_context().Process(
         target=local_job, args=(worker_config(), run_id), name=f"nortime-solve-{run_id}", daemon=False)
     process.start()
     _processes[run_id] = process
     return f"local:{process.pid}"
+
+
+def _local_context():
+    """Forkserver: forking a clean single-threaded server is safe, and it imports the heavy modules only once."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["nortime", "nortime.jobs", "solver"])
+    return context
 
 
 # --- running (inside the worker) ------------------------------------------------------------
