@@ -35,7 +35,6 @@ def _configure(state) -> None:
     app = state.app
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
-    login_manager.session_protection = "strong"
     # Cookies only over HTTPS when the site is served over HTTPS (plain http on a laptop must still work).
     if str(app.config.get("BASE_URL") or "").startswith("https://"):
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
