@@ -10,7 +10,9 @@ length is enough. Shifts and busy intervals are local wall-clock times turned
 into real instants by `solver.clock` (daylight saving is real; see there for
 times that fall in the spring-forward gap or the autumn overlap). A shift
 whose end, after that conversion, would come before its start (only possible
-for a shift inside the spring-forward gap) is an instant at its start.
+for a shift inside the spring-forward gap) is an instant at its start. A
+session starts at its slot's wall time and lasts `session_minutes` of real
+time; an away day runs from local midnight to local midnight.
 
 How it is computed, for every learner at once: each learner's busy time is
 expanded into real intervals over the term, merged, and laid out on one
