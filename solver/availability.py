@@ -262,6 +262,7 @@ def compute_availability(problem: Problem, learner_indexes: Sequence[int] | None
     busy_start, busy_end = _merged_bands(learners, frame)
     occ_offset = occ_start - frame.origin
     duration = np.asarray(durations, dtype=np.int64)
+    filled = np.flatnonzero(total > 0)  # slots with occurrences; the others stay 0
 
     def block(lo: int, hi: int) -> None:
         rows = np.arange(lo, hi, dtype=np.int64)
@@ -271,9 +272,8 @@ def compute_availability(problem: Problem, learner_indexes: Sequence[int] | None
         # The nearest busy time after the session, and the latest end among those starting before its end.
         slack = np.minimum(busy_start[after] - finish, begin - busy_end[after - 1])
         fits = slack[:, None, :, :] >= gap[lo:hi, :, None, None]  # [R, V, K, O]
-        running = np.zeros(fits.shape[:-1] + (fits.shape[-1] + 1,), dtype=np.int32)
-        np.cumsum(fits, axis=-1, out=running[..., 1:])
-        attendable[lo:hi] = running[..., bounds[1:]] - running[..., bounds[:-1]]
+        # Occurrences are grouped by slot; sum each group (a slot has at most 58 in a term, fits uint8).
+        attendable[lo:hi, :, :, filled] = np.add.reduceat(fits.view(np.uint8), bounds[:-1][filled], axis=-1)
 
     spans = [(lo, min(lo + _CHUNK_LEARNERS, len(learners))) for lo in range(0, len(learners), _CHUNK_LEARNERS)]
     workers = min(len(spans), _usable_cores())

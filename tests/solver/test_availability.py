@@ -251,3 +251,13 @@ def test_conflicts_for_an_unknown_learner_or_venue_say_which(make_doc):
         occurrence_conflicts(problem, "L9", "vo", problem.slots[0], 120)
     with pytest.raises(KeyError, match="unknown venue 'x'"):
         occurrence_conflicts(problem, "L1", "x", problem.slots[0], 120)
+
+
+def test_a_slot_with_no_occurrence_in_the_term_has_nothing_to_attend(make_doc):
+    # Term Monday to Thursday: the Saturday slot never meets, the Monday one meets once.
+    doc = make_doc(first_day="2027-01-11", last_day="2027-01-14", slots=[("sat", "10:00"), ("mon", "18:00")])
+    availability = compute_availability(read_problem(doc))
+    assert availability.total.tolist() == [0, 1]
+    assert availability.attendable[0, 0, 0].tolist() == [0, 1]
+    assert availability.share(0, 0, 120, [0]) == 0.0
+    assert availability.share(0, 0, 120, [0, 1]) == 1.0
