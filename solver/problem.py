@@ -322,9 +322,12 @@ class _Reader:
         self.error(path, f"expected a list, got {_kind(value)}")
         return None
 
-    def field(self, parent: Mapping, key: str, path: str, default: Any = ..., ) -> Any:
-        """parent[key]; a missing required field is an error (returns ...)."""
-        if key in parent:
+    def field(self, parent: Mapping, key: str, path: str, default: Any = ...) -> Any:
+        """parent[key]; a missing required field is an error (returns ...).
+
+        An optional field given as null counts as left out.
+        """
+        if key in parent and (parent[key] is not None or default is ...):
             return parent[key]
         if default is ...:
             self.error(_join(path, key), "is missing; this field is required")

@@ -248,3 +248,20 @@ def test_venue_windows_may_end_at_midnight(spec_example):
     spec_example["venues"][0]["open"][1]["to"] = "24:00"
     assert read_problem(spec_example).venues[0].open[1].end == 1440
     assert read_problem(spec_example).venues[0].open[1].contains(5, 22 * 60, 120)
+
+
+def test_optional_fields_given_as_null_count_as_left_out(spec_example):
+    for field in ("busy", "prefer_days", "rota", "buffer_minutes"):
+        spec_example["learners"][0][field] = None
+    spec_example["courses"][0]["venues"] = None
+    spec_example["weights"] = None
+    spec_example["current"] = None
+    problem = read_problem(spec_example)
+    assert problem.learners[0].buffer_minutes == 30 and problem.learners[0].rota is None
+    assert problem.courses[0].venues == ("finnsnes-vo",)
+
+
+def test_required_fields_given_as_null_are_errors(spec_example):
+    spec_example["learners"][0]["home"] = None
+    spec_example["timezone"] = None
+    assert set(errors_of(spec_example)) == {"learners[0].home", "timezone"}
