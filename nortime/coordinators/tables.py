@@ -4,6 +4,8 @@ The rule (the same on the dashboard, in CSV downloads and on the command line):
 
 1. Primary: every cell that counts people and holds fewer than 5 (0 included)
    is shown as "fewer than 5". Hours are not people and are never hidden.
+   An empty cell needs no protection of its own (nobody is in it), so it
+   never makes another number hide, even where it could be worked out.
 2. Complementary: a table lists "lines" of cells that add up, e.g. signed up
    = placed + waiting + not placed in one row, or the rows of a column adding
    up to the total row. No line may hold exactly one hidden cell, because the
@@ -110,21 +112,41 @@ def suppress(values: Mapping[Cell, float], lines: Iterable[list[Cell]], people: 
              forced: Iterable[Cell] = ()) -> set[Cell]:
     """The cells to hide: people cells under SMALL, `forced`, and complements (module docstring).
 
-    In each line the last cell is the line's total; a complement is taken from
-    the parts first (smallest first), the total only when no part is shown.
+    Promise: working line by line from the shown cells (a line with one
+    unknown cell gives that cell away), a reader can work out no hidden cell
+    except empty ones. An empty cell is "fewer than 5" too, but nobody can be
+    recognised in it, so it never makes another number hide. In each line the
+    last cell is the line's total; a complement is taken from the shown parts
+    first (smallest first), the total only when no part is shown.
     """
     hidden = {cell for cell in people if values[cell] < SMALL} | (set(forced) & set(values))
+    unknown = set(hidden)  # cells whose number a reader cannot work out
+    # Forced cells stay unknown, unless empty: an empty total could be worked out in its own table too.
+    pinned = {cell for cell in set(forced) & set(values) if values[cell] > 0}
     lines = [line for line in lines if all(cell in people for cell in line)]
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
+            unknown_here = [cell for cell in line if cell in unknown]
+            if len(unknown_here) != 1:
                 continue
-            shown_parts = [cell for cell in line[:-1] if cell not in hidden]
-            candidates = shown_parts or [line[-1]]
-            hidden.add(min(candidates, key=lambda cell: values[cell]))
             changed = True
+            cell = unknown_here[0]
+            if values[cell] == 0 and cell not in pinned:
+                unknown.discard(cell)
+                continue
+            shown = [other for other in line if other not in hidden]
+            if shown:
+                complement = min([other for other in shown if other != line[-1]] or shown, key=lambda c: values[c])
+                hidden.add(complement)
+                unknown.add(complement)
+            else:
+                # Only worked-out empty cells are left beside it: they stay unknown from now on.
+                for other in line:
+                    if other in hidden and other not in unknown:
+                        unknown.add(other)
+                        pinned.add(other)
     return hidden
 
 

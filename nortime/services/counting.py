@@ -159,7 +159,13 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week_figures(plans: dict[int, Plan], facts: list[LearnerFacts], now: dt.datetime) -> tuple[list[WeekFigures], float, float]:
+def plan_sessions(plans: dict[int, Plan]) -> dict[int, list]:
+    """Every session of every published group, by group id (expanded once per count)."""
+    return {group.id: group_sessions(group) for plan in plans.values() for group in plan.groups}
+
+
+def week_figures(plans: dict[int, Plan], facts: list[LearnerFacts], now: dt.datetime,
+                 sessions_of: dict[int, list]) -> tuple[list[WeekFigures], float, float]:
     """Per week of the term(s): who is placed in a group that meets, who attended, sessions and minutes.
 
     Also the planned and delivered teaching hours of the published plans.
@@ -176,7 +182,7 @@ def week_figures(plans: dict[int, Plan], facts: list[LearnerFacts], now: dt.date
         last_days.append(plan.term.last_day)
         for group in plan.groups:
             placed_here = {placement.learner_id for placement in group.placements} & placed
-            for session in group_sessions(group):
+            for session in sessions_of[group.id]:
                 if session.status == "cancelled":
                     continue
                 week = monday_of(session.start.date())
@@ -233,7 +239,7 @@ def breakdown_table(key: str, caption: str, row_header: str, facts: list[Learner
 
 
 def venue_table(facts: list[LearnerFacts], plans: dict[int, Plan], now: dt.datetime,
-                headline: CountTable) -> CountTable:
+                headline: CountTable, sessions_of: dict[int, list]) -> CountTable:
     """Placed learners, sessions and teaching hours per venue of the published plans."""
     venues = {venue.id: venue for venue in db.session.scalars(select(Venue).order_by(Venue.name))}
     placed = Counter(fact.venue_id for fact in facts if fact.status == "placed")
@@ -248,7 +254,7 @@ def venue_table(facts: list[LearnerFacts], plans: dict[int, Plan], now: dt.datet
     delivered: Counter[int] = Counter()
     for plan in plans.values():
         for group in plan.groups:
-            for session in group_sessions(group):
+            for session in sessions_of[group.id]:
                 if session.status != "cancelled":
                     length = (session.end - session.start).total_seconds() / 3600
                     planned[group.venue_id] += length
@@ -365,7 +371,8 @@ def region_counts(now: dt.datetime | None = None) -> RegionCounts:
     municipality_names = dict(db.session.execute(select(Municipality.number, Municipality.name)).tuples().all())
     providers = dict(db.session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).tuples().all())
     headline = headline_table(facts)
-    weeks, planned_hours, delivered_hours = week_figures(plans, facts, now)
+    sessions_of = plan_sessions(plans)
+    weeks, planned_hours, delivered_hours = week_figures(plans, facts, now, sessions_of)
     municipalities = dict(sorted(municipality_names.items(), key=lambda item: item[1]))
     from ..models import LEVELS
 
@@ -378,7 +385,7 @@ def region_counts(now: dt.datetime | None = None) -> RegionCounts:
                                         facts, lambda fact: fact.municipality, municipalities, headline),
         "level": breakdown_table("level", _("Participants by level"), _("Level"), facts,
                                  lambda fact: fact.level, {level: level for level in LEVELS}, headline),
-        "venue": venue_table(facts, plans, now, headline),
+        "venue": venue_table(facts, plans, now, headline, sessions_of),
         "provider": breakdown_table("provider", _("Participants by provider"), _("Provider"), facts,
                                     lambda fact: fact.provider_id, provider_labels, headline),
         "rota": breakdown_table("rota", _("Participants by work rota"), _("Work rota"), facts,

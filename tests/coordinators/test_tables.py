@@ -4,6 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nortime.coordinators.tables import TOTAL, Column, CountTable, HiddenTexts, Row, csv_bytes, suppress, to_csv, to_json
 
 TEXTS = HiddenTexts(fewer="fewer than 5", hidden="hidden")
@@ -41,10 +44,11 @@ def test_a_lone_hidden_cell_in_a_row_takes_the_smallest_other_part_with_it():
     assert counted.value(north, "signed_up") == 20 and counted.value(south, "signed_up") == 30
 
 
-def test_no_line_is_left_with_exactly_one_hidden_cell():
+def test_no_line_is_left_with_exactly_one_hidden_cell_unless_it_is_empty():
     counted = table({"a": (12, 9, 3), "b": (40, 33, 7), "c": (8, 8, 0), "d": (25, 21, 4)})
-    for line in counted._lines():
-        assert sum(cell in counted.hidden for cell in line) != 1
+    values = counted._values()
+    lone = [[cell for cell in line if cell in counted.hidden] for line in counted._lines()]
+    assert [cells for cells in lone if len(cells) == 1] == [[("c", "waiting")]] and values[("c", "waiting")] == 0
 
 
 def test_a_single_row_hides_its_total_with_it():
@@ -83,3 +87,41 @@ def test_json_gives_hidden_cells_as_null():
     assert south["values"] == {"signed_up": 30, "placed": None, "waiting": None}
     assert south["fewer_than_5"] == ["waiting"] and sorted(south["hidden"]) == ["placed", "waiting"]
     assert data["total"]["values"]["placed"] == 41
+
+
+def test_an_empty_cell_reads_fewer_than_five_but_hides_nothing_else():
+    # north: 20 = 20 + 0. Working out the 0 tells nothing about anybody, so 20 placed stays shown.
+    counted = table({"north": (20, 20, 0), "south": (30, 20, 10)})
+    assert counted.hidden == {("north", "waiting")} and counted.small == {("north", "waiting")}
+
+
+def worked_out(values, lines, hidden) -> set:
+    """Every cell a reader can work out line by line, starting from the shown cells."""
+    known = set(values) - set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            unknown = [cell for cell in line if cell not in known]
+            if len(unknown) == 1:
+                known.add(unknown[0])
+                changed = True
+    return known
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=6), st.booleans())
+@settings(max_examples=120, deadline=None)
+def test_no_hidden_person_can_be_worked_out_from_a_table(rows, force_total):
+    def values(placed: int, waiting: int) -> dict:
+        return {"signed_up": placed + waiting, "placed": placed, "waiting": waiting}
+
+    counted = CountTable("t", "T", "Area", PEOPLE,
+                         tuple(Row(f"r{index}", f"R{index}", values(*row)) for index, row in enumerate(rows)),
+                         total=Row(TOTAL, "Total", values(sum(r[0] for r in rows), sum(r[1] for r in rows))),
+                         parts={"signed_up": ("placed", "waiting")},
+                         additive=frozenset(("signed_up", "placed", "waiting")),
+                         forced=frozenset({(TOTAL, "waiting")}) if force_total else frozenset())
+    cells = counted._values()
+    known = worked_out(cells, counted._lines(), counted.hidden)
+    assert {cell for cell in counted.hidden if cell in known and cells[cell] > 0} == set()
+    assert all(cells[cell] >= 5 for cell in set(cells) - counted.hidden)
