@@ -6,7 +6,8 @@ event), (b) `invalidate_feeds()` runs, or (c) the database's feed stamp —
 published plans, session changes, series SEQUENCEs, revoked tokens — differs
 from the last look, which happens at most every STAMP_SECONDS, so changes
 made by another worker or a CLI command show within a second. Entries older
-than MAX_AGE are rebuilt whatever happened (edits elsewhere to venue names).
+than MAX_AGE are rebuilt whatever happened (e.g. a venue renamed by another
+worker), which calendar clients polling every few hours never notice.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..models import (
 )
 
 STAMP_SECONDS = 1.0
-MAX_AGE = 300.0
+MAX_AGE = 60.0
 MAX_ENTRIES = 20_000
 # Rows whose change may change a feed's body or whether it is served.
 WATCHED = (Plan, Group, GroupSlot, Placement, SessionChange, ClosedDate, Term, Course, Venue, Place, Teacher,
@@ -88,19 +89,12 @@ def cached(key: Hashable, build: Callable[[], object]):
     if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
         return entry[2]
     value = build()
-    # Building may itself bump SEQUENCEs (and so the stamp): store under the version seen afterwards.
-    version_after = _version_after_build()
+    # Stored under the version seen before building: a change committed meanwhile makes it stale at once.
     with _lock:
         if len(_entries) >= MAX_ENTRIES:
             _entries.clear()
-        _entries[key] = (version_after, now, value)
+        _entries[key] = (version, now, value)
     return value
-
-
-def _version_after_build() -> int:
-    global _stamp_checked
-    _stamp_checked = 0.0
-    return _version()
 
 
 def _touches_feeds(session: OrmSession) -> bool:

@@ -47,7 +47,7 @@ def with_vobject(text: str) -> list[Row]:
     import vobject
 
     calendar = vobject.readOne(text)
-    events = list(calendar.vevent_list)
+    events = list(calendar.contents.get("vevent", []))
     overrides = {(e.uid.value, e.recurrence_id.value.astimezone(UTC)) for e in events if hasattr(e, "recurrence_id")}
     rows = []
     for event in events:
