@@ -98,4 +98,155 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
         raise SystemExit(1)
 
 
-commands = [create_user_command, plan_command]
+@click.group("setup")
+def setup_group() -> None:
+    """Set up a provider: term, slots, venues, courses, teachers, CSV import (same checks as the pages)."""
+
+
+def _save(function, *args):
+    from ..services.setup import SetupError
+
+    try:
+        return function(*args)
+    except SetupError as error:
+        raise click.ClickException("; ".join(f"--{name.replace('_', '-')}: {message}"
+                                             for name, message in error.errors.items())) from None
+
+
+def _term_of(provider: Provider):
+    from ..services.planning import current_term
+
+    term = current_term(provider)
+    if term is None:
+        raise click.ClickException(f"{provider.slug} has no term; run `flask --app nortime setup term` first")
+    return term
+
+
+@setup_group.command("provider")
+@click.option("--slug", required=True, help="Short id used in URLs and commands, e.g. senja-vo")
+@click.option("--name", required=True)
+@command_context
+def setup_provider(slug, name) -> None:
+    """Add a course provider (an adult-education centre)."""
+    from ..services.setup import create_provider
+
+    provider = _save(create_provider, slug, name)
+    click.echo(f"Added provider {provider.slug}. Next: setup term, slots, venues, courses, teachers.")
+
+
+@setup_group.command("term")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--name", required=True)
+@click.option("--first-day", required=True, help="YYYY-MM-DD")
+@click.option("--last-day", required=True, help="YYYY-MM-DD")
+@click.option("--timezone", default="Europe/Oslo", show_default=True)
+@click.option("--closed", type=click.File(encoding="utf-8"),
+              help="File of closed dates ('YYYY-MM-DD reason' lines); default: public holidays and Troms breaks.")
+@command_context
+def setup_term(provider_slug, name, first_day, last_day, timezone, closed) -> None:
+    """Create the provider's term, or update its current one."""
+    from ..services.planning import current_term
+    from ..services.setup import save_term
+
+    provider = _provider(provider_slug)
+    values = {"name": name, "first_day": first_day, "last_day": last_day, "timezone": timezone,
+              "closed": closed.read() if closed else ""}
+    term = _save(save_term, provider, values, current_term(provider))
+    click.echo(f"Term {term.name}: {term.first_day} to {term.last_day}, {len(term.closed_dates)} closed dates.")
+
+
+@setup_group.command("slot")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--day", required=True, type=click.Choice(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
+@click.option("--start", required=True, help="HH:MM")
+@command_context
+def setup_slot(provider_slug, day, start) -> None:
+    """Add a candidate slot to the current term."""
+    from ..services.setup import add_slot
+
+    provider = _provider(provider_slug)
+    _save(add_slot, _term_of(provider), day, start)
+    click.echo(f"Added slot {day} {start}.")
+
+
+@setup_group.command("venue")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--name", required=True)
+@click.option("--place", required=True, help="Place id or name, e.g. finnsnes")
+@click.option("--rooms", default=1, show_default=True)
+@click.option("--address", default="")
+@click.option("--open", "openings", required=True, help="e.g. 'mon-thu 16:00-22:00; sat 09:00-16:00'")
+@command_context
+def setup_venue(provider_slug, name, place, rooms, address, openings) -> None:
+    """Add a venue."""
+    from ..services.setup import save_venue
+
+    venue = _save(save_venue, _provider(provider_slug), {"name": name, "place": place, "rooms": rooms,
+                                                         "address": address, "openings": openings})
+    click.echo(f"Added venue {venue.slug}.")
+
+
+@setup_group.command("course")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--name", required=True)
+@click.option("--level", required=True)
+@click.option("--sessions-per-week", default=2, show_default=True)
+@click.option("--session-minutes", default=120, show_default=True)
+@click.option("--min-group", default=5, show_default=True)
+@click.option("--max-group", default=12, show_default=True)
+@click.option("--min-attendance", default=75, show_default=True, help="Per cent of the sessions.")
+@click.option("--venues", default="", help="Venue slugs, comma-separated; empty: all venues.")
+@command_context
+def setup_course(provider_slug, name, level, sessions_per_week, session_minutes, min_group, max_group,
+                 min_attendance, venues) -> None:
+    """Add a course to the current term."""
+    from ..services.setup import save_course
+
+    provider = _provider(provider_slug)
+    course = _save(save_course, provider, _term_of(provider), {
+        "name": name, "level": level, "sessions_per_week": sessions_per_week, "session_minutes": session_minutes,
+        "min_group": min_group, "max_group": max_group, "min_attendance": min_attendance, "venues": venues})
+    click.echo(f"Added course {course.slug}.")
+
+
+@setup_group.command("teacher")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--name", required=True)
+@click.option("--home", required=True, help="Place id or name")
+@click.option("--levels", required=True, help="e.g. 'A1 A2'")
+@click.option("--email", default="")
+@click.option("--max-sessions-per-week", default=6, show_default=True)
+@click.option("--available", default="mon-fri 16:00-22:00", show_default=True)
+@command_context
+def setup_teacher(provider_slug, name, home, levels, email, max_sessions_per_week, available) -> None:
+    """Add a teacher."""
+    from ..services.setup import save_teacher
+
+    teacher = _save(save_teacher, _provider(provider_slug), {
+        "name": name, "home": home, "levels": levels, "email": email,
+        "max_sessions_per_week": max_sessions_per_week, "available": available})
+    click.echo(f"Added teacher {teacher.slug}.")
+
+
+@setup_group.command("import")
+@click.option("--provider", "provider_slug", required=True)
+@click.option("--kind", required=True, type=click.Choice(("learners", "teachers")))
+@click.option("--import-valid", is_flag=True, help="Import the valid rows even when some rows have errors.")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@command_context
+def setup_import(provider_slug, kind, import_valid, csv_file) -> None:
+    """Import learners or teachers from a CSV file; prints a report of accepted and rejected rows."""
+    from ..services.setup import import_csv
+
+    report = import_csv(_provider(provider_slug), kind, csv_file.read(), import_valid=import_valid)
+    if report.missing_columns:
+        raise click.ClickException(f"the file lacks the columns {', '.join(report.missing_columns)}")
+    for line, errors in report.rejected:
+        click.echo(f"line {line}: rejected: {'; '.join(errors)}", err=True)
+    click.echo(f"{len(report.accepted)} rows valid, {len(report.rejected)} rejected, {report.imported} imported.")
+    if report.rejected and not report.imported:
+        click.echo("Nothing imported; fix the rows or pass --import-valid.", err=True)
+        raise SystemExit(1)
+
+
+commands = [create_user_command, plan_command, setup_group]

@@ -173,6 +173,21 @@ def _place(errors: dict, name: str, value) -> Place | None:
     return place
 
 
+def create_provider(slug: str, name: str) -> Provider:
+    errors = {}
+    name = _text(errors, "name", name)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,58}", slug or ""):
+        errors["slug"] = _("use 2 to 59 lower-case letters, digits and hyphens, e.g. senja-vo")
+    elif db.session.scalar(select(Provider).where(Provider.slug == slug)) is not None:
+        errors["slug"] = _("a provider with this slug exists already")
+    if errors:
+        raise SetupError(errors)
+    provider = Provider(slug=slug, name=name)
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
 # --- term, closed dates and slots ----------------------------------------------------
 
 
