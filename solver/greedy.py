@@ -94,8 +94,13 @@ def kept_current(options: Options) -> Timetable:
     return table
 
 
-def greedy_fill(table: Timetable, blocked: set[int] = frozenset()) -> Timetable:
-    """Place more learners into `table` (changed in place and returned); `blocked` stay unplaced."""
+def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool = False) -> Timetable:
+    """Place more learners into `table` (changed in place and returned); `blocked` stay unplaced.
+
+    Each step opens the group that places the most learners; with `capped`, a
+    pattern counts at most `max_group` learners and ties go to the pattern whose
+    learners have the fewest other options.
+    """
     options = table.options
     problem = options.problem
     priority = np.array([l.priority for l in problem.learners], dtype=np.int64)
@@ -123,22 +128,33 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset()) -> Timetable:
     flexibility = np.zeros(len(problem.learners), dtype=np.int64)
     for offer in options.offers:
         flexibility[offer.learners] += offer.suits.sum(axis=1)
+    scarcity = 1.0 / np.maximum(flexibility, 1)
     counts = [(offer.suits & free[offer.learners][:, None]).sum(axis=0) for offer in options.offers]
+    scarce = [(scarcity[offer.learners] * free[offer.learners]) @ offer.suits for offer in options.offers]
     dead = [np.zeros(len(offer.patterns), dtype=bool) for offer in options.offers]
+
+    def scores(index: int) -> np.ndarray:
+        if not capped:
+            return counts[index].astype(np.float64)
+        course = problem.courses[options.offers[index].course]
+        # Capped count, then the mean scarcity (< 1) of the learners it would serve.
+        return np.minimum(counts[index], course.max_group) + scarce[index] / np.maximum(counts[index], 1) * 0.999
+
     while True:
         best = None
         for index, offer in enumerate(options.offers):
             course = problem.courses[offer.course]
             live = np.flatnonzero((counts[index] >= course.min_group) & ~dead[index])
-            for p in live[np.argsort(-counts[index][live], kind="stable")]:
-                if best is not None and counts[index][p] <= best[0]:
+            value = scores(index)
+            for p in live[np.argsort(-value[live], kind="stable")]:
+                if best is not None and value[p] <= best[0]:
                     break
                 slots = tuple(int(s) for s in offer.patterns[p])
                 if not table.room_free(offer.course, offer.venue, slots) or \
                         not table.free_teachers(offer.course, offer.venue, slots):
                     dead[index][p] = True
                     continue
-                best = (int(counts[index][p]), index, int(p))
+                best = (float(value[p]), index, int(p))
                 break
         if best is None:
             return table
@@ -157,6 +173,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset()) -> Timetable:
             rows = [other.row_of[l] for l in chosen if l in other.row_of]
             if rows:
                 counts[other_index] = counts[other_index] - other.suits[rows].sum(axis=0)
+                scarce[other_index] = scarce[other_index] - scarcity[other.learners[rows]] @ other.suits[rows]
 
 
 def _pattern_index(offer, slots) -> int | None:

@@ -29,13 +29,16 @@ from solver.explain import explain, what_if
 from solver.greedy import greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
 from solver.options import Options, build_options
+from solver.patterns import PatternModel
 from solver.problem import InvalidProblem, Problem, read_problem
 from solver.regions import split_regions
 from solver.solution import invalid_document, name_groups, write_solution
 from solver.teachers import assign_teachers
 from solver.timetable import Timetable
 
-TEACHER_SECONDS = 0.1        # share of a part's time kept for the teacher assignment
+TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assignment
+AFTER_SECONDS = 0.15         # ... and for filling, explaining and writing the solution
+PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
 
 
 class _Progress:
@@ -82,13 +85,14 @@ def _viable_bound(options: Options, blocked: set[int]) -> int:
 
 def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int]:
     """The best quick timetable, and the status quo's placements for comparison."""
-    kept = greedy_fill(kept_current(options), blocked)
+    kept = kept_current(options)
+    candidates = [greedy_fill(kept.copy(), blocked), greedy_fill(kept.copy(), blocked, capped=True)]
     if options.problem.current_groups:
-        return kept, kept.placed_value()
+        best = max(candidates, key=lambda t: t.placed_value())
+        return best, kept.placed_value()
     today = status_quo(options)
-    today_value = today.placed_value()
-    candidates = [kept, greedy_fill(today.copy(), blocked)]
-    return max(candidates, key=lambda t: t.placed_value()), today_value
+    candidates.append(greedy_fill(today.copy(), blocked))
+    return max(candidates, key=lambda t: t.placed_value()), today.placed_value()
 
 
 def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None) -> dict:
@@ -103,16 +107,24 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if not options.offers or not problem.learners:
         return dict(options=options, table=start, status="optimal", bound=start.placed_value(),
                     status_quo=today, blocked=blocked, start=start.placed_value())
-    model = TimetableModel(options, start, blocked, problem.weights)
-    budget = max(0.5, (time_limit - (time.monotonic() - started)) * (1 - TEACHER_SECONDS))
-    table, status, bound = model.solve(budget, workers, seed, report)
+    budget = max(0.5, (time_limit - (time.monotonic() - started)) * (1 - TEACHER_SECONDS - AFTER_SECONDS))
+    if len(problem.learners) >= PATTERN_MODEL_FROM and not problem.current_groups:
+        model = PatternModel(options, start, blocked, problem.weights)
+        progress = (lambda update: report({**update, "bound": trivial})) if report else None
+        table, status, bound = model.solve(budget, workers, seed, progress)
+        bound = trivial
+    else:
+        model = TimetableModel(options, start, blocked, problem.weights)
+        table, status, bound = model.solve(budget, workers, seed, report)
     if status == "infeasible":
         return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
                     status_quo=today, blocked=blocked, start=start.placed_value())
     if table is None:
         table, status, bound = start, "feasible", trivial
     else:
-        table = greedy_fill(assign_teachers(table, max(0.5, time_limit * TEACHER_SECONDS), workers, seed), blocked)
+        table = assign_teachers(table, max(0.5, time_limit * TEACHER_SECONDS), workers, seed)
+        table = max((greedy_fill(table.copy(), blocked), greedy_fill(table.copy(), blocked, capped=True)),
+                    key=lambda t: t.placed_value())
         if any(g.teacher is None for g in table.groups):
             return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
                         status_quo=today, blocked=blocked, start=start.placed_value())
@@ -136,7 +148,7 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
     progress = _Progress(on_progress, len(parts))
     parallel = max(1, min(len(parts), os.cpu_count() or 1))
     # Parts run `parallel` at a time; each gets its share of the time left.
-    per_part = max(1.0, (time_limit - (time.monotonic() - started)) * parallel / len(parts) * 0.9)
+    per_part = max(1.0, (time_limit - (time.monotonic() - started)) * min(1.0, parallel / len(parts)))
     part_workers = max(1, workers // parallel) if len(parts) > 1 else workers
     if len(parts) == 1:
         results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0))]

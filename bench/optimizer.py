@@ -1,0 +1,95 @@
+"""Benchmark of the optimizer on the seeded synthetic Midt-Troms problem.
+
+    python bench/optimizer.py                 # the issue's scenarios with their time limits
+    python bench/optimizer.py --best-known    # 10-minute runs: best known and gap to the bound
+    python bench/optimizer.py --sizes 300 --scale 0.5 --check
+
+For each scenario it prints: learners, regions, placed (priority-weighted),
+proven bound, status-quo placed (Mon+Wed / Tue+Thu 18:00 at every venue,
+first come first served), ratio placed / status quo, seconds, peak memory.
+Each scenario runs in its own process, so the peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# (learners, regions, time limit in seconds): the issue's targets on 2 cores.
+SCENARIOS = [(300, 1, 30), (1000, 1, 60), (3000, 1, 180), (10000, 10, 300)]
+BEST_KNOWN_SECONDS = 600
+
+
+def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool) -> dict:
+    from solver import solve
+    from solver.synthetic import midt_troms_problem
+
+    problem = midt_troms_problem(learners=learners, seed=seed, regions=regions)
+    started = time.monotonic()
+    solution = solve(problem, time_limit=time_limit, workers=workers, seed=0)
+    seconds = time.monotonic() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {"learners": learners, "regions": regions, "status": solution["status"],
+              "placed": solution["placed"], "bound": solution["placed_bound"],
+              "status_quo": solution["stats"]["status_quo_placed"], "start": solution["stats"]["start_placed"],
+              "groups": len(solution["groups"]), "seconds": round(seconds, 1), "peak_mb": round(peak_mb)}
+    if check:
+        sys.path.insert(0, str(ROOT / "tests" / "solver"))
+        import checker
+        result["violations"] = len(checker.violations(problem, solution))
+    return result
+
+
+def in_subprocess(learners, regions, time_limit, workers, seed, check) -> dict:
+    command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
+               "--workers", str(workers), "--seed", str(seed)] + (["--check"] if check else [])
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"scenario {learners}x{regions} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", help="only scenarios with these learner counts")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every time limit")
+    parser.add_argument("--best-known", action="store_true", help=f"{BEST_KNOWN_SECONDS}-second runs")
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1, help="synthetic problem seed")
+    parser.add_argument("--check", action="store_true", help="count hard-rule violations with the test checker")
+    parser.add_argument("--one", nargs=3, type=float, metavar=("LEARNERS", "REGIONS", "SECONDS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        learners, regions, seconds = args.one
+        print(json.dumps(run_one(int(learners), int(regions), seconds, args.workers, args.seed, args.check)))
+        return 0
+    print(f"optimizer benchmark: {os.cpu_count()} cores, {args.workers} CP-SAT workers, seed {args.seed}")
+    header = (f"{'learners':>9} {'regions':>7} {'limit s':>7} {'status':>9} {'placed':>7} {'bound':>7} "
+              f"{'gap %':>6} {'status quo':>10} {'ratio':>6} {'seconds':>8} {'peak MB':>8}")
+    print(header)
+    for learners, regions, limit in SCENARIOS:
+        if args.sizes and learners not in args.sizes:
+            continue
+        limit = BEST_KNOWN_SECONDS if args.best_known else limit * args.scale
+        r = in_subprocess(learners, regions, limit, args.workers, args.seed, args.check)
+        gap = 100.0 * (r["bound"] - r["placed"]) / r["bound"] if r["bound"] else 0.0
+        ratio = r["placed"] / r["status_quo"] if r["status_quo"] else float("inf")
+        line = (f"{learners:>9} {regions:>7} {limit:>7.0f} {r['status']:>9} {r['placed']:>7} {r['bound']:>7} "
+                f"{gap:>6.1f} {r['status_quo']:>10} {ratio:>6.2f} {r['seconds']:>8.1f} {r['peak_mb']:>8}")
+        if args.check:
+            line += f"  violations {r['violations']}"
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

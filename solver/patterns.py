@@ -1,0 +1,237 @@
+"""A compact CP-SAT model for large problems: counts of groups per weekly pattern.
+
+With hundreds of learners per course the slot-variable model (`model.py`)
+spends its time on interchangeable group places.  Here a group is described
+by its course, venue and *pattern* (its set of weekly slots), and groups
+with the same description are interchangeable, so the model only counts
+them: `N[o, p]` groups of offer o at pattern p, and `f[q, o, p]` learners of
+class q in those groups, min_group * N <= sum_q f <= max_group * N.  Any such
+counts split into N real groups.  Rooms are counted at every session start
+instant; teachers by the same relaxation as the slot model (the teacher
+phase assigns them afterwards).
+
+The patterns are a selection per offer (those of the start timetable and the
+ones the most learners could attend), so the model is a restriction of the
+problem: its optimum is a good timetable, not a proof.  Because the
+selection includes the start, the answer is never worse than the start.
+Tier 3 (shares, preferred days) and tier 4 (groups, driving) are linear
+here and solved after tier 1 with tier 1 fixed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.model import LearnerClass, _Progress, learner_classes
+from solver.options import Options
+from solver.timetable import Group, Timetable
+
+PATTERNS_PER_OFFER = 24
+
+
+def _pattern_index(offer, slots) -> int | None:
+    matches = np.flatnonzero((np.sort(offer.patterns, axis=1) == np.array(sorted(slots))).all(axis=1))
+    return int(matches[0]) if len(matches) else None
+
+
+class PatternModel:
+    """Counts of groups per (offer, pattern) and of class members in them."""
+
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights):
+        self.options = options
+        self.problem = options.problem
+        self.weights = weights
+        self.model = cp_model.CpModel()
+        self.classes: list[LearnerClass] = learner_classes(options, blocked, {}, set())
+        self._choose_patterns(start)
+        self._variables()
+        self._rooms()
+        self._teacher_capacity()
+        self.hint(start)
+
+    def _choose_patterns(self, start: Timetable) -> None:
+        o = self.options
+        weight = np.array([l.priority for l in self.problem.learners], dtype=np.int64)
+        self.chosen: dict[int, list[int]] = {}
+        in_start: dict[int, set[int]] = {}
+        for g in start.groups:
+            i = o.offer_of[(g.course, g.venue)]
+            in_start.setdefault(i, set()).add(_pattern_index(o.offers[i], g.slots))
+        for i, offer in enumerate(o.offers):
+            if not len(offer.patterns):
+                continue
+            taught = np.array([o.teacher_slots[:, offer.course, list(p)].any(axis=0).all() for p in offer.patterns])
+            score = (offer.suits * weight[offer.learners][:, None]).sum(axis=0)
+            live = np.flatnonzero(taught & (score > 0))
+            best = live[np.argsort(-score[live], kind="stable")][:PATTERNS_PER_OFFER]
+            chosen = set(best.tolist()) | in_start.get(i, set())
+            if chosen:
+                self.chosen[i] = sorted(chosen)
+
+    def _variables(self) -> None:
+        m, o = self.model, self.options
+        self.N: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.f: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        inflow: dict[tuple[int, int], list] = {}
+        for i, patterns in self.chosen.items():
+            rooms = self.problem.venues[o.offers[i].venue].rooms
+            for p in patterns:
+                self.N[i, p] = m.new_int_var(0, rooms, f"N[{i},{p}]")
+                inflow[i, p] = []
+        self.of_class: list[list] = []
+        for qi, q in enumerate(self.classes):
+            rep = q.members[0]
+            mine = []
+            for i in q.offers:
+                if i not in self.chosen:
+                    continue
+                offer = o.offers[i]
+                course = self.problem.courses[offer.course]
+                row = offer.suits[offer.row_of[rep]]
+                for p in self.chosen[i]:
+                    if row[p]:
+                        top = min(len(q.members), course.max_group * self.problem.venues[offer.venue].rooms)
+                        var = m.new_int_var(0, top, f"f[{qi},{i},{p}]")
+                        self.f[qi, i, p] = var
+                        inflow[i, p].append(var)
+                        mine.append(var)
+            if mine:
+                m.add(sum(mine) <= len(q.members))
+            self.of_class.append(mine)
+        for (i, p), var in self.N.items():
+            course = self.problem.courses[o.offers[i].course]
+            flow = sum(inflow[i, p]) if inflow[i, p] else 0
+            m.add(flow >= course.min_group * var)
+            m.add(flow <= course.max_group * var)
+        self.tier1 = sum(self.classes[qi].priority * var for (qi, _, _), var in self.f.items())
+
+    def _sessions(self):
+        o = self.options
+        for (i, p), var in self.N.items():
+            offer = o.offers[i]
+            minutes = o.minutes(offer.course)
+            for s in offer.patterns[p]:
+                start = int(o.slot_start[s])
+                yield offer, int(s), int(o.slot_day[s]), start, start + minutes, var
+
+    def _rooms(self) -> None:
+        by_venue: dict[int, list] = {}
+        for offer, s, day, start, end, var in self._sessions():
+            by_venue.setdefault(offer.venue, []).append((day, start, end, var))
+        for v, sessions in by_venue.items():
+            rooms = self.problem.venues[v].rooms
+            for day, instant in {(d, s) for d, s, _, _ in sessions}:
+                running = [var for d, s, e, var in sessions if d == day and s <= instant < e]
+                if len(running) > 1:
+                    self.model.add(sum(running) <= rooms)
+
+    def _teacher_capacity(self) -> None:
+        o, m = self.options, self.model
+        levels = sorted({c.level for c in self.problem.courses})
+        subsets = [set(levels[i] for i in range(len(levels)) if mask >> i & 1) for mask in range(1, 1 << len(levels))] \
+            if len(levels) <= 6 else [{level} for level in levels] + [set(levels)]
+        sessions = list(self._sessions())
+        teachers = self.problem.teachers
+        for wanted in subsets:
+            mine = [item for item in sessions if self.problem.courses[item[0].course].level in wanted]
+            if not mine:
+                continue
+            m.add(sum(item[5] for item in mine) <= sum(t.max_sessions_per_week for t in teachers if t.levels & wanted))
+            for day, instant in {(item[2], item[3]) for item in mine}:
+                running = [item for item in mine if item[2] == day and item[3] <= instant < item[4]]
+                able = sum(1 for t in range(len(teachers))
+                           if any(o.teacher_slots[t, item[0].course, item[1]] for item in running))
+                m.add(sum(item[5] for item in running) <= able)
+
+    # -- hints, lower tiers, solutions -----------------------------------------
+    def assignment(self, table: Timetable) -> dict:
+        o = self.options
+        class_of = {l: qi for qi, q in enumerate(self.classes) for l in q.members}
+        values = {var: 0 for var in list(self.N.values()) + list(self.f.values())}
+        for g in table.groups:
+            i = o.offer_of[(g.course, g.venue)]
+            p = _pattern_index(o.offers[i], g.slots)
+            values[self.N[i, p]] += 1
+            for l in g.learners:
+                values[self.f[class_of[l], i, p]] += 1
+        return values
+
+    def hint(self, table: Timetable) -> None:
+        self.model.clear_hints()
+        for var, value in self.assignment(table).items():
+            self.model.add_hint(var, value)
+
+    def _lower_tiers(self):
+        o, w = self.options, self.weights
+        tier3, tier4 = [], []
+        for (qi, i, p), var in self.f.items():
+            rep = self.classes[qi].members[0]
+            offer = o.offers[i]
+            share = float(offer.shares[offer.row_of[rep], p])
+            liked = sum(int(o.slot_day[s]) in self.problem.learners[rep].prefer_days for s in offer.patterns[p])
+            tier3.append((int(w.get("share", 1)) * round(100 * share) + int(w.get("prefer_day", 20)) * liked) * var)
+            tier4.append(int(w.get("learner_drive", 1)) * int(o.learner_travel[rep, offer.venue]) * var)
+        tier4 += [int(w.get("group", 60)) * var for var in self.N.values()]
+        return sum(tier3), sum(tier4)
+
+    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
+        """Like `TimetableModel.solve`; the status is at best "feasible" (a restricted model)."""
+        deadline = time.monotonic() + time_limit
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = workers
+        params.random_seed = seed
+        params.log_search_progress = log
+        params.cp_model_probing_level = 0
+        self.model.maximize(self.tier1)
+        params.max_time_in_seconds = max(0.1, 0.75 * time_limit)
+        progress = _Progress(on_progress, self.tier1) if on_progress is not None else None
+        status = solver.solve(self.model, progress)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, "unknown", 0
+        values = {var.index: solver.value(var) for var in list(self.N.values()) + list(self.f.values())}
+        best = int(round(solver.objective_value))
+        self.model.add(self.tier1 >= best)
+        tier3, tier4 = self._lower_tiers()
+        for tier, sense in ((tier3, "max"), (tier4, "min")):
+            remaining = deadline - time.monotonic()
+            if remaining < 0.2 or isinstance(tier, int):
+                break
+            self.model.clear_hints()
+            for var in list(self.N.values()) + list(self.f.values()):
+                self.model.add_hint(var, values[var.index])
+            self.model.maximize(tier) if sense == "max" else self.model.minimize(tier)
+            params.max_time_in_seconds = remaining / (2 if sense == "max" else 1)
+            status = solver.solve(self.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            values = {var.index: solver.value(var) for var in list(self.N.values()) + list(self.f.values())}
+            objective = int(round(solver.objective_value))
+            self.model.add(tier >= objective if sense == "max" else tier <= objective)
+        return self.timetable(values), "feasible", None
+
+    def timetable(self, values: dict) -> Timetable:
+        """Split each (offer, pattern) count into real groups, members dealt round-robin."""
+        o = self.options
+        table = Timetable(o)
+        members: dict[tuple[int, int], list[int]] = {}
+        taken = [0] * len(self.classes)
+        for (qi, i, p), var in sorted(self.f.items(), key=lambda item: item[0]):
+            count = values[var.index]
+            if count:
+                q = self.classes[qi]
+                members.setdefault((i, p), []).extend(q.members[taken[qi]:taken[qi] + count])
+                taken[qi] += count
+        for (i, p), var in self.N.items():
+            n = values[var.index]
+            if not n:
+                continue
+            offer = o.offers[i]
+            slots = tuple(int(s) for s in offer.patterns[p])
+            groups = [table.add(Group(offer.course, offer.venue, slots, None)) for _ in range(n)]
+            for index, l in enumerate(members.get((i, p), [])):
+                table.place(l, groups[index % n])
+        return table
