@@ -38,7 +38,8 @@ def _nice_max(value: float) -> float:
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
+    # direction="ltr": axes and anchors stay put on right-to-left pages (the text itself still follows bidi).
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" direction="ltr" '
             f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
             f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
             f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
@@ -77,9 +78,9 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[tuple[
 
 
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str], series: Sequence[Series],
-               hidden_text: str, width: int = 640, height: int = 260) -> Markup:
+               hidden_text: str, width: int = 640, height: int = 300) -> Markup:
     """One line per series over `labels` (e.g. weeks); hidden (None) points break the line."""
-    left, right, top, bottom = 44, 12, 12, 64
+    left, right, top, bottom = 44, 12, 12, 100  # room below for slanted labels, then the legend
     plot_width, plot_height = width - left - right, height - top - bottom
     values = [value for one in series for value in one.values if value is not None]
     scale_max = _nice_max(max(values, default=0))
@@ -101,8 +102,8 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     every = max(1, len(labels) // 12)
     for index, label in enumerate(labels):
         if index % every == 0:
-            parts.append(f'<text x="{x(index):.1f}" y="{top + plot_height + 14}" text-anchor="end" fill="{INK}" '
-                         f'font-size="11" transform="rotate(-45 {x(index):.1f} {top + plot_height + 14})">'
+            parts.append(f'<text x="{x(index):.1f}" y="{top + plot_height + 20}" text-anchor="end" fill="{INK}" '
+                         f'font-size="11" transform="rotate(-45 {x(index):.1f} {top + plot_height + 20})">'
                          f'{escape(label)}</text>')
     for number, one in enumerate(series):
         colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
