@@ -179,3 +179,42 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
 def _pattern_index(offer, slots) -> int | None:
     matches = np.flatnonzero((np.sort(offer.patterns, axis=1) == np.array(sorted(slots))).all(axis=1))
     return int(matches[0]) if len(matches) else None
+
+
+def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] = frozenset()) -> Timetable:
+    """Seat unplaced learners by moving one member of a full group to another group (in place).
+
+    Learners in `pinned` (those with a group in `current`) are never moved.
+    Each move places one more learner, so the loop ends.
+    """
+    options = table.options
+    problem = options.problem
+    suited: dict[int, set[int]] = {}
+    for g in table.groups:
+        offer = options.offer(g.course, g.venue)
+        column = None if offer is None else _pattern_index(offer, g.slots)
+        suited[id(g)] = set() if column is None or g.locked else {int(l) for l in offer.learners[offer.suits[:, column]]}
+    groups_of: dict[int, list[Group]] = {}
+    for g in table.groups:
+        for l in suited[id(g)]:
+            groups_of.setdefault(l, []).append(g)
+
+    def has_room(g: Group) -> bool:
+        return len(g.learners) < problem.courses[g.course].max_group
+
+    waiting = sorted((l for l in range(len(problem.learners)) if l not in table.group_of and l not in blocked
+                      and l in groups_of), key=lambda l: -problem.learners[l].priority)
+    for u in waiting:
+        for g in groups_of[u]:
+            if has_room(g):
+                table.place(u, g)
+                break
+            mover = next(((m, g2) for m in g.learners if m not in pinned
+                          for g2 in groups_of.get(m, []) if g2 is not g and has_room(g2)), None)
+            if mover is not None:
+                m, g2 = mover
+                table.unplace(m)
+                table.place(m, g2)
+                table.place(u, g)
+                break
+    return table

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from solver.explain import explain, what_if
-from solver.greedy import greedy_fill, kept_current, status_quo
+from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
 from solver.options import Options, build_options
 from solver.patterns import PatternModel
@@ -86,13 +86,22 @@ def _viable_bound(options: Options, blocked: set[int]) -> int:
 def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int]:
     """The best quick timetable, and the status quo's placements for comparison."""
     kept = kept_current(options)
-    candidates = [greedy_fill(kept.copy(), blocked), greedy_fill(kept.copy(), blocked, capped=True)]
+    candidates = [fill(kept, blocked, False), fill(kept, blocked, True)]
     if options.problem.current_groups:
         best = max(candidates, key=lambda t: t.placed_value())
         return best, kept.placed_value()
     today = status_quo(options)
-    candidates.append(greedy_fill(today.copy(), blocked))
+    candidates.append(fill(today, blocked, False))
     return max(candidates, key=lambda t: t.placed_value()), today.placed_value()
+
+
+def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
+    """A filled copy of `table`: greedy groups, then one-move augmentations, then greedy again."""
+    problem = table.options.problem
+    pinned = {table.options.learner_index[l] for g in problem.current_groups for l in g.learners
+              if l in table.options.learner_index}
+    filled = greedy_fill(table.copy(), blocked, capped)
+    return greedy_fill(augment(filled, blocked, pinned), blocked, capped)
 
 
 def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None) -> dict:
@@ -123,8 +132,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         table, status, bound = start, "feasible", trivial
     else:
         table = assign_teachers(table, max(0.5, time_limit * TEACHER_SECONDS), workers, seed)
-        table = max((greedy_fill(table.copy(), blocked), greedy_fill(table.copy(), blocked, capped=True)),
-                    key=lambda t: t.placed_value())
+        table = max((fill(table, blocked, False), fill(table, blocked, True)), key=lambda t: t.placed_value())
         if any(g.teacher is None for g in table.groups):
             return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
                         status_quo=today, blocked=blocked, start=start.placed_value())
@@ -144,11 +152,17 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
         parsed = read_problem(problem)
     except InvalidProblem as error:
         return invalid_document(error.errors, time.monotonic() - started)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as error:
+        # The reader should name every fault; if one slips through, still answer with a document.
+        return invalid_document([{"path": "", "message": f"unreadable problem: {error}"}],
+                                time.monotonic() - started)
     parts = split_regions(parsed)
     progress = _Progress(on_progress, len(parts))
     parallel = max(1, min(len(parts), os.cpu_count() or 1))
     # Parts run `parallel` at a time; each gets its share of the time left.
-    per_part = max(1.0, (time_limit - (time.monotonic() - started)) * min(1.0, parallel / len(parts)))
+    # Explaining and writing a split problem happen after all parts: keep time for them.
+    share = 1.0 if len(parts) == 1 else 0.85 * parallel / len(parts)
+    per_part = max(1.0, (time_limit - (time.monotonic() - started)) * share)
     part_workers = max(1, workers // parallel) if len(parts) > 1 else workers
     if len(parts) == 1:
         results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0))]

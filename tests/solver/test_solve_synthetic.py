@@ -1,0 +1,21 @@
+"""The optimizer on the seeded Midt-Troms generator: valid, true reasons, never below the status quo."""
+
+import checker
+from solver import solve
+from solver.synthetic import midt_troms_problem
+
+
+def test_midt_troms_solution_is_valid_with_true_reasons():
+    problem = midt_troms_problem(learners=70, seed=3)
+    solution = solve(problem, time_limit=6, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] >= solution["stats"]["status_quo_placed"]
+    assert solution["placed"] <= solution["placed_bound"]
+
+
+def test_far_apart_regions_are_solved_as_parts():
+    problem = midt_troms_problem(learners=60, seed=4, regions=2)
+    solution = solve(problem, time_limit=8, workers=2)
+    assert solution["stats"]["regions"] == 2
+    assert checker.violations(problem, solution) == []
+    assert solution["placed"] >= solution["stats"]["status_quo_placed"]
