@@ -49,7 +49,7 @@ def demo_app(app, demo_template):
     return app
 
 
-def hand_solution(problem: dict, groups: int = 2, status: str = "feasible") -> dict:
+def hand_solution(problem: dict, groups: int = 2, status: str = "feasible", members: int | None = None) -> dict:
     """A small solution in the spec's form, made by hand from a problem (one group per course, in order).
 
     It is not checked against rotas: it only exercises what the web app does with a solution.
@@ -63,13 +63,13 @@ def hand_solution(problem: dict, groups: int = 2, status: str = "feasible") -> d
     for course in problem["courses"][:groups]:
         venue = (course.get("venues") or [problem["venues"][0]["id"]])[0]
         teacher = next((t["id"] for t in problem["teachers"] if course["level"] in t["levels"]), None)
-        members = [learner["id"] for learner in problem["learners"]
-                   if learner["level"] == course["level"] and learner["id"] not in taken][:course["max_group"]]
-        taken.update(members)
-        attendance.update({member: 0.9 for member in members})
+        chosen = [learner["id"] for learner in problem["learners"]
+                  if learner["level"] == course["level"] and learner["id"] not in taken][:members or course["max_group"]]
+        taken.update(chosen)
+        attendance.update({member: 0.9 for member in chosen})
         solution_groups.append({"id": f"{course['id']}-{venue}-1", "course": course["id"], "venue": venue,
                                 "teacher": teacher, "slots": days[:course["sessions_per_week"]],
-                                "learners": members, "sessions": 30})
+                                "learners": chosen, "sessions": 30})
     unplaced = [{"learner": learner["id"],
                  "reasons": [{"code": "group_full", "message": "every group that suits them is full",
                               "details": {}}]}
@@ -113,3 +113,10 @@ def fake_solver(monkeypatch):
 
     monkeypatch.setattr(jobs, "solve_problem", solve)
     return calls
+
+
+def in_english(client):
+    """Pages in English (the default is Norwegian bokmål), so tests can look for the source texts."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client

@@ -10,6 +10,8 @@ from nortime.db import db
 from nortime.models import Course, Learner, Provider, Teacher, Venue
 from nortime.services import setup
 
+from .conftest import in_english
+
 LEARNERS_CSV = """name,email,phone,language,home,level,preset,anchor,week
 Anna Nowak,anna@example.org,,pl,finnsnes,A2,office,2027-01-04,0
 Jonas Kazlauskas,,+4790000001,lt,Silsand,A2,none,,
@@ -140,7 +142,7 @@ def test_teachers_import_and_missing_columns(app, region_provider):
 
 
 def test_the_setup_pages_save_and_show_field_errors(app, region_provider, make_user, login):
-    client = login(make_user("provider_staff", provider=region_provider))
+    client = in_english(login(make_user("provider_staff", provider=region_provider)))
     response = client.post("/provider/term", data={"name": "Vår 2027", "first_day": "2027-01-11",
                                                    "last_day": "2027-06-11", "timezone": "Europe/Oslo", "closed": ""})
     assert response.status_code == 302
