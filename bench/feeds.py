@@ -51,11 +51,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(url: str, folder: Path, port: int) -> subprocess.Popen:
+def start_gunicorn(url: str, folder: Path, port: int, threads: int) -> subprocess.Popen:
+    """gunicorn as `make run` starts it (2 workers, `threads` threads each), without the access log."""
     env = {**os.environ, "NORTIME_DATABASE_URL": url, "NORTIME_SECRET_KEY": "bench-secret-key-0123456789",
            "NORTIME_INSTANCE_PATH": str(folder / "instance")}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                               "--log-level", "warning", "nortime:create_app()"],
+                               "--threads", str(threads), "--log-level", "warning", "nortime:create_app()"],
                               cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while True:
@@ -124,19 +125,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (make run: 4)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="nortime-bench-feeds-"))
     server = None
     try:
         database, path = prepare_database(folder)
         port = free_port()
-        server = start_gunicorn(database, folder, port)
+        server = start_gunicorn(database, folder, port, args.threads)
         url = f"http://127.0.0.1:{port}{path}"
         with urllib.request.urlopen(url, timeout=10) as response:
             etag, size = response.headers["ETag"], len(response.read())
         loader, name = (with_wrk, "wrk") if shutil.which("wrk") else (with_threads, "python threads")
-        print(f"learner feed: {size} bytes; gunicorn 2 workers on 127.0.0.1; loader: {name}, "
+        print(f"learner feed: {size} bytes; gunicorn 2 workers x {args.threads} threads on 127.0.0.1; loader: {name}, "
               f"{args.connections} connections, {args.seconds} s each; {os.cpu_count()} CPUs shared with the loader")
+        loader(url, {}, 2, args.connections)  # warm-up: every worker builds and caches the feed
         for label, headers in (("conditional GET (If-None-Match -> 304)", {"If-None-Match": etag}),
                                ("full GET (200)", {})):
             rate, p99, note = loader(url, headers, args.seconds, args.connections)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request, url_for
 from werkzeug.routing import BuildError
 
+from ..i18n import LANGUAGES
 from ..services.timetable import feed_urls
 from . import bp, logmask
 from .service import FeedBody, FeedGone, FeedNotFound, feed
@@ -71,7 +72,8 @@ def _group_page(base: str):
 
 
 def serve(kind: str, ident) -> Response:
-    language = None if kind in PRIVATE else request.args.get("lang")
+    # Private feeds speak their owner's language; public ones bokmål or a known ?lang=.
+    language = request.args.get("lang") if kind not in PRIVATE and request.args.get("lang") in LANGUAGES else None
     base = _base_url()
     try:
         body = feed(kind, ident, language, base, _group_page(base))
