@@ -63,7 +63,8 @@ def problem_doc(learners: int, venues: int, seed: int) -> dict:
         "travel_minutes": region["travel_minutes"],
         "slots": SLOTS,
         "venues": [{"id": f"v{j}", "name": f"Venue {j}", "place": rng.choice(place_ids),
-                    "open": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "08:00", "to": "23:00"}]}
+                    "open": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                              "from": "08:00", "to": "23:00"}]}
                    for j in range(venues)],
         "courses": [{"id": f"c{m}", "name": f"Course {m}", "level": "A2", "sessions_per_week": 2,
                      "session_minutes": m, "min_group": 5, "max_group": 12} for m in (90, 120, 150)],

@@ -93,11 +93,12 @@ _PRESETS = (
     Preset(
         id="continuous_3shift",
         name="Continuous three-shift",
-        description="Smelter and process industry: two mornings, two afternoons, two nights, then four days off, round the clock.",
+        description=("Smelter and process industry: two mornings, two afternoons, two nights, "
+                     "then four days off, round the clock."),
         cycle_days=10,
         shift_names=("morning", "afternoon", "night"),
         default_times={"morning": ("06:00", "14:00"), "afternoon": ("14:00", "22:00"), "night": ("22:00", "06:00")},
-        pattern=(("morning",), ("morning",), ("afternoon",), ("afternoon",), ("night",), ("night",), OFF, OFF, OFF, OFF),
+        pattern=(("morning",),) * 2 + (("afternoon",),) * 2 + (("night",),) * 2 + (OFF,) * 4,
     ),
     Preset(
         id="army_field_week",
@@ -140,7 +141,8 @@ _PRESETS = (
     Preset(
         id="fish_cod_season",
         name="Fish processing, cod season",
-        description="Cod season (January to April): from the afternoon when the boats land until late at night, Monday to Saturday.",
+        description=("Cod season (January to April): from the afternoon when the boats land "
+                     "until late at night, Monday to Saturday."),
         cycle_days=7,
         shift_names=("evening",),
         default_times={"evening": ("15:00", "01:00")},

@@ -517,7 +517,8 @@ def _read_places(r: _Reader, doc: Mapping) -> dict[str, Place]:
         name = r.text(r.field(item, "name", path, pid), _join(path, "name")) if pid else None
         municipality = r.field(item, "municipality", path, "")
         if not isinstance(municipality, str):
-            r.error(_join(path, "municipality"), f"expected a four-digit municipality number as a string, got {_kind(municipality)}")
+            r.error(_join(path, "municipality"),
+                    f"expected a four-digit municipality number as a string, got {_kind(municipality)}")
         lat = r.number(r.field(item, "lat", path), _join(path, "lat"), -90, 90)
         lon = r.number(r.field(item, "lon", path), _join(path, "lon"), -180, 180)
         if pid and name is not None and isinstance(municipality, str) and lat is not None and lon is not None:
@@ -547,7 +548,8 @@ def _read_travel(r: _Reader, doc: Mapping) -> tuple[tuple[str, str, int], ...]:
         if a == b and minutes != 0:
             r.error(f"{path}[2]", f"travel from {a!r} to itself must be 0 minutes, got {minutes}")
         elif key in pairs and pairs[key][2] != minutes:
-            r.error(path, f"{a!r}-{b!r} is listed twice with different minutes ({pairs[key][2]} and {minutes}); list each pair once")
+            r.error(path, f"{a!r}-{b!r} is listed twice with different minutes "
+                          f"({pairs[key][2]} and {minutes}); list each pair once")
         else:
             pairs[key] = (a, b, minutes)
     return tuple(pairs.values())
@@ -599,11 +601,14 @@ def _read_courses(r: _Reader, doc: Mapping) -> tuple[Course, ...]:
         name = r.text(r.field(item, "name", path, cid), _join(path, "name")) if cid else None
         level = r.text(r.field(item, "level", path), _join(path, "level"))
         per_week = r.integer(r.field(item, "sessions_per_week", path), _join(path, "sessions_per_week"), 1, 7)
-        minutes = r.integer(r.field(item, "session_minutes", path), _join(path, "session_minutes"), 1, MAX_SESSION_MINUTES)
+        minutes = r.integer(
+            r.field(item, "session_minutes", path), _join(path, "session_minutes"), 1, MAX_SESSION_MINUTES
+        )
         min_group = r.integer(r.field(item, "min_group", path), _join(path, "min_group"), 1)
         max_group = r.integer(r.field(item, "max_group", path), _join(path, "max_group"), 1)
         if min_group is not None and max_group is not None and max_group < min_group:
-            r.error(_join(path, "max_group"), f"{max_group} is below min_group {min_group}; use a number at least {min_group}")
+            r.error(_join(path, "max_group"),
+                    f"{max_group} is below min_group {min_group}; use a number at least {min_group}")
             max_group = None
         attendance = r.number(
             r.field(item, "min_attendance", path, DEFAULT_MIN_ATTENDANCE), _join(path, "min_attendance"), 0.0, 1.0
@@ -712,7 +717,8 @@ def _read_busy(r: _Reader, value: Any, path: str) -> tuple[Busy, ...] | None:
             ok = False
             continue
         if end <= start:
-            r.error(_join(bpath, "end"), f"{end:%Y-%m-%dT%H:%M} is not after start {start:%Y-%m-%dT%H:%M}; an interval must end after it starts")
+            r.error(_join(bpath, "end"), f"{end:%Y-%m-%dT%H:%M} is not after start {start:%Y-%m-%dT%H:%M}; "
+                                         "an interval must end after it starts")
             ok = False
             continue
         busy.append(Busy(start=start, end=end))
@@ -731,10 +737,12 @@ def _read_learners(r: _Reader, doc: Mapping) -> tuple[Learner, ...]:
         home = r.ref(r.field(item, "home", path), _join(path, "home"), r.place_ids, "place")
         level = r.text(r.field(item, "level", path), _join(path, "level"))
         travel = r.integer(
-            r.field(item, "max_travel_minutes", path, DEFAULT_MAX_TRAVEL_MINUTES), _join(path, "max_travel_minutes"), 0, 24 * 60
+            r.field(item, "max_travel_minutes", path, DEFAULT_MAX_TRAVEL_MINUTES),
+            _join(path, "max_travel_minutes"), 0, 24 * 60,
         )
         buffer = r.integer(
-            r.field(item, "buffer_minutes", path, DEFAULT_BUFFER_MINUTES), _join(path, "buffer_minutes"), 0, MAX_BUFFER_MINUTES
+            r.field(item, "buffer_minutes", path, DEFAULT_BUFFER_MINUTES),
+            _join(path, "buffer_minutes"), 0, MAX_BUFFER_MINUTES,
         )
         priority = r.integer(r.field(item, "priority", path, DEFAULT_PRIORITY), _join(path, "priority"), 1, 1000)
         rota_raw = r.field(item, "rota", path, None)
@@ -775,7 +783,8 @@ def _read_current(r: _Reader, doc: Mapping, slots: tuple[Slot, ...]) -> tuple[tu
         for j, s in enumerate(slot_list or ()):
             slot = r.slot(s, f"{path}.slots[{j}]")
             if slot is not None and slot not in slots:
-                r.error(f"{path}.slots[{j}]", f"{slot.label} is not one of the problem's slots; use a slot listed in \"slots\"")
+                r.error(f"{path}.slots[{j}]",
+                        f"{slot.label} is not one of the problem's slots; use a slot listed in \"slots\"")
                 slot = None
             group_slots.append(slot)
         learner_list = r.array(r.field(item, "learners", path, []), _join(path, "learners"))
@@ -784,7 +793,8 @@ def _read_current(r: _Reader, doc: Mapping, slots: tuple[Slot, ...]) -> tuple[tu
             lpath = f"{path}.learners[{j}]"
             member = r.ref(lid, lpath, r.learner_ids, "learner")
             if member is not None and member in placed:
-                r.error(lpath, f"learner {member!r} is already in group {placed[member]!r}; a learner is in at most one group")
+                r.error(lpath, f"learner {member!r} is already in group {placed[member]!r}; "
+                               "a learner is in at most one group")
                 member = None
             if member is not None and gid:
                 placed[member] = gid

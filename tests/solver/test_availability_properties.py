@@ -31,7 +31,8 @@ PLACES = [{"id": "a", "lat": 69.23, "lon": 17.98}, {"id": "b", "lat": 69.24, "lo
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # NORTIME_HYPOTHESIS_EXAMPLES=1000 for a long bug hunt; CI keeps the suite quick.
-common = settings(max_examples=int(os.environ.get("NORTIME_HYPOTHESIS_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+common = settings(max_examples=int(os.environ.get("NORTIME_HYPOTHESIS_EXAMPLES", "40")), deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
 
 
 def clock(minutes: int) -> str:
