@@ -107,7 +107,7 @@ class _Frame:
 def _frame(problem: Problem, clock: LocalClock, max_gap: int, max_duration: int) -> _Frame:
     term = problem.term
     # Busy time further than the largest buffer + travel from every occurrence cannot matter;
-    # an hour of slack covers a daylight-saving change inside that margin.
+    # two hours of slack cover a daylight-saving change inside that margin.
     margin = math.ceil((max_gap + max_duration + 120) / MINUTES_PER_DAY) + 1
     first = term.first_day - timedelta(days=margin)
     last = term.last_day + timedelta(days=margin)
