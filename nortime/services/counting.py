@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..coordinators.tables import TOTAL, Column, CountTable, Row
 from ..db import db
-from ..models import Attendance, Course, Group, Learner, Municipality, Place, Placement, Plan, Provider, Rota, Unplacement, Venue
+from ..models import (Attendance, Course, Group, Learner, Municipality, Place, Placement, Plan, Provider, Rota, Term,
+                      Unplacement, Venue)
 from .timetable import group_sessions, published_plan
 
 BREAKDOWNS = ("municipality", "level", "venue", "provider", "rota", "week", "unplaced")
@@ -159,13 +161,31 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def plan_sessions(plans: dict[int, Plan]) -> dict[int, list]:
-    """Every session of every published group, by group id (expanded once per count)."""
-    return {group.id: group_sessions(group) for plan in plans.values() for group in plan.groups}
+@dataclass(frozen=True)
+class GroupSessions:
+    """One published group's sessions and who is placed in it (expanded once per count)."""
+
+    venue_id: int
+    learner_ids: frozenset[int]
+    sessions: tuple
+
+
+def plan_sessions(plans: dict[int, Plan]) -> list[GroupSessions]:
+    """Every published group with its sessions, loaded in a handful of queries."""
+    groups = db.session.scalars(
+        select(Group).where(Group.plan_id.in_([plan.id for plan in plans.values()]))
+        .options(selectinload(Group.slots), selectinload(Group.changes), selectinload(Group.course),
+                 selectinload(Group.plan).selectinload(Plan.term).selectinload(Term.closed_dates)))
+    members: dict[int, set[int]] = defaultdict(set)
+    for group_id, learner_id in db.session.execute(
+            select(Placement.group_id, Placement.learner_id).where(Placement.plan_id.in_([p.id for p in plans.values()]))):
+        members[group_id].add(learner_id)
+    return [GroupSessions(group.venue_id, frozenset(members[group.id]), tuple(group_sessions(group)))
+            for group in groups]
 
 
 def week_figures(plans: dict[int, Plan], facts: list[LearnerFacts], now: dt.datetime,
-                 sessions_of: dict[int, list]) -> tuple[list[WeekFigures], float, float]:
+                 groups: list[GroupSessions]) -> tuple[list[WeekFigures], float, float]:
     """Per week of the term(s): who is placed in a group that meets, who attended, sessions and minutes.
 
     Also the planned and delivered teaching hours of the published plans.
@@ -180,19 +200,19 @@ def week_figures(plans: dict[int, Plan], facts: list[LearnerFacts], now: dt.date
     for plan in plans.values():
         first_days.append(plan.term.first_day)
         last_days.append(plan.term.last_day)
-        for group in plan.groups:
-            placed_here = {placement.learner_id for placement in group.placements} & placed
-            for session in sessions_of[group.id]:
-                if session.status == "cancelled":
-                    continue
-                week = monday_of(session.start.date())
-                length = (session.end - session.start).total_seconds() / 60
-                participants[week] |= placed_here
-                sessions[week] += 1
-                minutes[week] += length
-                planned += length
-                if session.end <= now:
-                    delivered += length
+    for group in groups:
+        placed_here = group.learner_ids & placed
+        for session in group.sessions:
+            if session.status == "cancelled":
+                continue
+            week = monday_of(session.start.date())
+            length = (session.end - session.start).total_seconds() / 60
+            participants[week] |= placed_here
+            sessions[week] += 1
+            minutes[week] += length
+            planned += length
+            if session.end <= now:
+                delivered += length
     attended: dict[dt.date, set[int]] = defaultdict(set)
     for learner_id, day in db.session.execute(
             select(Attendance.learner_id, Attendance.occurrence_date).where(Attendance.present.is_(True))):
@@ -238,8 +258,8 @@ def breakdown_table(key: str, caption: str, row_header: str, facts: list[Learner
                       forced=headline.hidden)
 
 
-def venue_table(facts: list[LearnerFacts], plans: dict[int, Plan], now: dt.datetime,
-                headline: CountTable, sessions_of: dict[int, list]) -> CountTable:
+def venue_table(facts: list[LearnerFacts], now: dt.datetime,
+                headline: CountTable, groups: list[GroupSessions]) -> CountTable:
     """Placed learners, sessions and teaching hours per venue of the published plans."""
     venues = {venue.id: venue for venue in db.session.scalars(select(Venue).order_by(Venue.name))}
     placed = Counter(fact.venue_id for fact in facts if fact.status == "placed")
@@ -252,13 +272,12 @@ def venue_table(facts: list[LearnerFacts], plans: dict[int, Plan], now: dt.datet
             attending[venue_id].add(learner_id)
     planned: Counter[int] = Counter()
     delivered: Counter[int] = Counter()
-    for plan in plans.values():
-        for group in plan.groups:
-            for session in sessions_of[group.id]:
-                if session.status != "cancelled":
-                    length = (session.end - session.start).total_seconds() / 3600
-                    planned[group.venue_id] += length
-                    delivered[group.venue_id] += length if session.end <= now else 0
+    for group in groups:
+        for session in group.sessions:
+            if session.status != "cancelled":
+                length = (session.end - session.start).total_seconds() / 3600
+                planned[group.venue_id] += length
+                delivered[group.venue_id] += length if session.end <= now else 0
     used = [venue for venue_id, venue in venues.items() if placed[venue_id] or planned[venue_id] or attending[venue_id]]
     columns = (Column("placed", _("Placed")), Column("attending", _("Attending")),
                Column("planned_hours", _("Teaching hours planned"), people=False, decimals=1),
@@ -371,8 +390,8 @@ def region_counts(now: dt.datetime | None = None) -> RegionCounts:
     municipality_names = dict(db.session.execute(select(Municipality.number, Municipality.name)).tuples().all())
     providers = dict(db.session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).tuples().all())
     headline = headline_table(facts)
-    sessions_of = plan_sessions(plans)
-    weeks, planned_hours, delivered_hours = week_figures(plans, facts, now, sessions_of)
+    groups = plan_sessions(plans)
+    weeks, planned_hours, delivered_hours = week_figures(plans, facts, now, groups)
     municipalities = dict(sorted(municipality_names.items(), key=lambda item: item[1]))
     from ..models import LEVELS
 
@@ -385,7 +404,7 @@ def region_counts(now: dt.datetime | None = None) -> RegionCounts:
                                         facts, lambda fact: fact.municipality, municipalities, headline),
         "level": breakdown_table("level", _("Participants by level"), _("Level"), facts,
                                  lambda fact: fact.level, {level: level for level in LEVELS}, headline),
-        "venue": venue_table(facts, plans, now, headline, sessions_of),
+        "venue": venue_table(facts, now, headline, groups),
         "provider": breakdown_table("provider", _("Participants by provider"), _("Provider"), facts,
                                     lambda fact: fact.provider_id, provider_labels, headline),
         "rota": breakdown_table("rota", _("Participants by work rota"), _("Work rota"), facts,
