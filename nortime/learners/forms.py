@@ -5,7 +5,6 @@ browser) checked here, so every error message is our own translated sentence.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,11 +16,11 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import LANGUAGES
+from ..services.signup import normalise_phone, parse_clock
 
 NAME_MAX = 120
 EMAIL_MAX = 200
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
-CLOCK_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 # Signs that have no place in a name and are the tools of markup and script injection.
 FORBIDDEN_IN_NAME = set("<>{}[]\\\"`;=|$%#*^~")
 TRAVEL_CHOICES = (15, 30, 45, 60, 90)
@@ -60,9 +59,6 @@ def check_email(form, field):
         raise ValidationError(_l("This is not an e-mail address. Write it like name@example.no.")) from None
 
 
-def normalise_phone(text: str) -> str:
-    digits = re.sub(r"[^0-9]", "", text)
-    return ("+" if text.strip().startswith("+") else "") + digits
 
 
 def check_phone(form, field):
@@ -73,21 +69,6 @@ def check_phone(form, field):
     if not PHONE_PATTERN.match(phone) or not 8 <= len(digits) <= 15:
         raise ValidationError(_l("This is not a phone number. Write 8 digits, or + and the country code, like +48 600 100 200."))
     field.data = normalise_phone(phone)
-
-
-def parse_clock(text: str) -> int | None:
-    text = clean(text)
-    return int(text[:2]) * 60 + int(text[3:]) if CLOCK_PATTERN.match(text) else None
-
-
-def parse_date(text: str) -> dt.date | None:
-    text = clean(text)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def check_clock(form, field):

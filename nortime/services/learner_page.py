@@ -1,7 +1,6 @@
 """The learner's personal page: what their status is, and what they can do about their data."""
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 
@@ -119,7 +118,7 @@ def delete_learner(learner: Learner) -> None:
 
 def find_by_contact(contact: str) -> list[Learner]:
     """Learners who signed up with this e-mail address (any case) or phone number (any spacing)."""
-    from ..learners.forms import normalise_phone
+    from .signup import normalise_phone
 
     text = contact.strip()
     if "@" in text:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..i18n import weekday_name
-from ..learners.rota import Blocker, blockers_for_slot, clock_minutes
+from .rota_days import Blocker, blockers_for_slot, clock_minutes
 from ..models import Group, Venue
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

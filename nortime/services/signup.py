@@ -14,6 +14,7 @@ learner the first one made).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,14 +26,40 @@ from sqlalchemy.exc import IntegrityError
 from solver.presets import PRESETS, build_rota
 
 from ..db import db
-from ..learners.rota import AWAY, RotaDay, weeks_from
-from ..models import BusyPeriod, Course, Learner, Municipality, Provider, Rota, Venue, new_token, utcnow
+from .rota_days import AWAY, RotaDay, weeks_from
+from ..models import BusyPeriod, Learner, Municipality, Provider, Rota, new_token, utcnow
 
 DEFAULT_PROVIDERS = {"yes": "mtvo", "unsure": "mtvo", "no": "fu-nord"}
 PREVIEW_ID = "signup-preview"
 MAX_CUSTOM_WEEKS = 6
 BUSY_ROWS = 3
 LEVEL_UNKNOWN_MEANS = "A1"
+
+
+CLOCK_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def parse_clock(text: str | None) -> int | None:
+    """Minutes after midnight for "HH:MM" (00:00-23:59), else None."""
+    text = (text or "").strip()
+    return int(text[:2]) * 60 + int(text[3:]) if CLOCK_PATTERN.match(text) else None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """A date from "YYYY-MM-DD", else None."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def normalise_phone(text: str) -> str:
+    """Digits only, keeping a leading + (so "+48 600-100-200" and "+48600100200" match)."""
+    digits = re.sub(r"[^0-9]", "", text)
+    return ("+" if text.strip().startswith("+") else "") + digits
 
 
 def today() -> dt.date:
@@ -99,8 +126,6 @@ def level_of(answer: str) -> str:
 
 
 def _clock(text: str) -> str | None:
-    from ..learners.forms import parse_clock
-
     minutes = parse_clock(text)
     return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -111,8 +136,6 @@ def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict |
     answers: "<shift>_from", "<shift>_to" per shift name; "week" (1-based, for
     presets that follow the calendar week) or "first_day" (YYYY-MM-DD, else).
     """
-    from ..learners.forms import parse_date
-
     preset = PRESETS.get(preset_id)
     errors: dict[str, str] = {}
     if preset is None:
@@ -183,8 +206,6 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
 
 def busy_from_rows(answers: Mapping[str, str]) -> tuple[list[dict], dict[str, str]]:
     """One-off busy times from rows "busy_date_<i>", "busy_from_<i>", "busy_to_<i>" (times optional: whole day)."""
-    from ..learners.forms import parse_clock, parse_date
-
     busy, errors = [], {}
     for row in range(BUSY_ROWS):
         raw_day = (answers.get(f"busy_date_{row}") or "").strip()
@@ -352,10 +373,3 @@ def create_learner(draft: Mapping, nonce: str) -> tuple[Learner, bool]:
 def new_nonce() -> str:
     return new_token()
 
-
-def venues_by_slug() -> dict[str, Venue]:
-    return {venue.slug: venue for venue in db.session.scalars(select(Venue))}
-
-
-def courses_at(level: str) -> list[Course]:
-    return list(db.session.scalars(select(Course).where(Course.level == level)))

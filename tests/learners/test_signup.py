@@ -24,7 +24,7 @@ def start(client, **changes):
 
 
 def finish(client, **confirm):
-    page = client.get("/signup/check")
+    page = client.get("/signup/check?lang=en")
     assert page.status_code == 200
     nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page.data.decode()).group(1)
     return client.post("/signup/check", data={"consent": "y", "nonce": nonce, **confirm}), page
@@ -79,7 +79,7 @@ def test_consent_is_required(region, client):
     client.post("/signup/busy", data={})
     page = client.get("/signup/check").data.decode()
     nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/signup/check", data={"nonce": nonce})
+    response = client.post("/signup/check?lang=en", data={"nonce": nonce})
     assert response.status_code == 422
     assert "You must agree" in response.data.decode()
     assert count_learners(region) == 0
