@@ -49,7 +49,7 @@ class PatternModel:
         self._choose_patterns(start)
         self._variables()
         self._rooms()
-        self._teacher_capacity()
+        self._teachers()
         self.hint(start)
 
     def _choose_patterns(self, start: Timetable) -> None:
@@ -128,6 +128,47 @@ class PatternModel:
                 if len(running) > 1:
                     self.model.add(sum(running) <= rooms)
 
+    def _teachers(self) -> None:
+        """Exact teacher rules: `y[T, o, p]` = teacher T takes one of the groups at (o, p)."""
+        m, o = self.model, self.options
+        self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        for (i, p), var in self.N.items():
+            offer = o.offers[i]
+            slots = [int(s) for s in offer.patterns[p]]
+            able = [t for t in range(len(self.problem.teachers)) if o.teacher_slots[t, offer.course, slots].all()]
+            mine = [m.new_bool_var(f"y[{t},{i},{p}]") for t in able]
+            for t, y in zip(able, mine):
+                self.y[t, i, p] = y
+            m.add(sum(mine) == var) if mine else m.add(var == 0)
+        by_teacher: dict[int, list] = {}
+        for (t, i, p), y in self.y.items():
+            by_teacher.setdefault(t, []).append((i, p, y))
+        for t, items in by_teacher.items():
+            sessions = []     # (day, start, end, venue, y)
+            for i, p, y in items:
+                offer = o.offers[i]
+                minutes = o.minutes(offer.course)
+                for s in offer.patterns[p]:
+                    start = int(o.slot_start[s])
+                    sessions.append((int(o.slot_day[s]), start, start + minutes, offer.venue, y))
+            m.add(sum(len(o.offers[i].patterns[p]) * y for i, p, y in items)
+                  <= self.problem.teachers[t].max_sessions_per_week)
+            # Sessions grouped by (day, start, end, venue); a teacher runs at most one of each
+            # clashing pair of groups: same instant, or too close to drive between the venues.
+            keys: dict[tuple, list] = {}
+            for day, start, end, venue, y in sessions:
+                keys.setdefault((day, start, end, venue), []).append(y)
+            keyed = list(keys.items())
+            for a, (ka, ya) in enumerate(keyed):
+                if len(ya) > 1:
+                    m.add(sum(ya) <= 1)
+                for kb, yb in keyed[a + 1:]:
+                    if ka[0] != kb[0]:
+                        continue
+                    drive = int(o.venue_travel[ka[3], kb[3]])
+                    if not (ka[2] + drive <= kb[1] or kb[2] + drive <= ka[1]):
+                        m.add(sum(ya) + sum(yb) <= 1)
+
     def _teacher_capacity(self) -> None:
         o, m = self.options, self.model
         levels = sorted({c.level for c in self.problem.courses})
@@ -150,14 +191,19 @@ class PatternModel:
     def assignment(self, table: Timetable) -> dict:
         o = self.options
         class_of = {l: qi for qi, q in enumerate(self.classes) for l in q.members}
-        values = {var: 0 for var in list(self.N.values()) + list(self.f.values())}
+        values = {var: 0 for var in self._decisions()}
         for g in table.groups:
             i = o.offer_of[(g.course, g.venue)]
             p = _pattern_index(o.offers[i], g.slots)
             values[self.N[i, p]] += 1
+            if (g.teacher, i, p) in self.y:
+                values[self.y[g.teacher, i, p]] = 1
             for l in g.learners:
                 values[self.f[class_of[l], i, p]] += 1
         return values
+
+    def _decisions(self) -> list:
+        return list(self.N.values()) + list(self.f.values()) + list(self.y.values())
 
     def hint(self, table: Timetable) -> None:
         self.model.clear_hints()
@@ -192,7 +238,7 @@ class PatternModel:
         status = solver.solve(self.model, progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, "unknown", 0
-        values = {var.index: solver.value(var) for var in list(self.N.values()) + list(self.f.values())}
+        values = {var.index: solver.value(var) for var in self._decisions()}
         best = int(round(solver.objective_value))
         self.model.add(self.tier1 >= best)
         tier3, tier4 = self._lower_tiers()
@@ -201,14 +247,14 @@ class PatternModel:
             if remaining < 0.2 or isinstance(tier, int):
                 break
             self.model.clear_hints()
-            for var in list(self.N.values()) + list(self.f.values()):
+            for var in self._decisions():
                 self.model.add_hint(var, values[var.index])
             self.model.maximize(tier) if sense == "max" else self.model.minimize(tier)
             params.max_time_in_seconds = remaining / (2 if sense == "max" else 1)
             status = solver.solve(self.model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
-            values = {var.index: solver.value(var) for var in list(self.N.values()) + list(self.f.values())}
+            values = {var.index: solver.value(var) for var in self._decisions()}
             objective = int(round(solver.objective_value))
             self.model.add(tier >= objective if sense == "max" else tier <= objective)
         return self.timetable(values), "feasible", None
@@ -231,7 +277,9 @@ class PatternModel:
                 continue
             offer = o.offers[i]
             slots = tuple(int(s) for s in offer.patterns[p])
-            groups = [table.add(Group(offer.course, offer.venue, slots, None)) for _ in range(n)]
+            teachers = [t for (t, i2, p2), y in self.y.items() if (i2, p2) == (i, p) and values[y.index]]
+            groups = [table.add(Group(offer.course, offer.venue, slots, teachers[k] if k < len(teachers) else None))
+                      for k in range(n)]
             for index, l in enumerate(members.get((i, p), [])):
                 table.place(l, groups[index % n])
         return table

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from solver.bounds import capacity_bound
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -111,6 +112,9 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     blocked = _blocked(options)
     start, today = start_timetable(options, blocked)
     trivial = _viable_bound(options, blocked)
+    if len(problem.learners) >= PATTERN_MODEL_FROM:
+        capacity = capacity_bound(options, blocked)
+        trivial = trivial if capacity is None else min(trivial, capacity)
     if report:
         report({"placed": start.placed_value(), "bound": trivial})
     if not options.offers or not problem.learners:

@@ -19,3 +19,14 @@ def test_far_apart_regions_are_solved_as_parts():
     assert solution["stats"]["regions"] == 2
     assert checker.violations(problem, solution) == []
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]
+
+
+def test_the_counting_model_for_large_problems_gives_valid_timetables(monkeypatch):
+    import importlib
+
+    front_door = importlib.import_module("solver.solve")   # the module, not the function it exports
+    monkeypatch.setattr(front_door, "PATTERN_MODEL_FROM", 1)   # use it on a small problem
+    problem = midt_troms_problem(learners=90, seed=5)
+    solution = solve(problem, time_limit=8, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] >= solution["stats"]["status_quo_placed"]
