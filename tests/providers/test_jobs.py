@@ -51,7 +51,7 @@ def _reload(run_id):
 def test_a_run_in_process_reports_progress_and_leaves_a_draft(demo_app, fake_solver):
     with demo_app.app_context():
         provider, term = _provider()
-        run = jobs.create_run(provider, term, planning.build_problem(provider, term), time_limit=2)
+        run = jobs.create_run(provider, term, planning.build_problem(provider, term), time_limit=1)
         run = jobs.execute_run(run.id)
         assert run.status == "done" and run.error is None
         assert run.progress["placed"] == run.solution["placed"]
@@ -87,7 +87,7 @@ def test_a_second_plan_for_the_same_provider_is_refused_while_one_runs(demo_app)
 def test_the_spawned_worker_solves_for_real_and_writes_the_draft(demo_app):
     with demo_app.app_context():
         provider, term = _provider()
-        run = jobs.start_run(provider, term, planning.build_problem(provider, term), time_limit=2)
+        run = jobs.start_run(provider, term, planning.build_problem(provider, term), time_limit=1)
         assert run.job_id.startswith("local:")
         run = jobs.wait(run.id, timeout=90)
         assert run.status == "done", run.error
@@ -147,7 +147,7 @@ def test_with_redis_the_run_is_queued_and_an_rq_worker_solves_it(rq_app):
 
     with rq_app.app_context():
         provider, term = _provider()
-        run = jobs.start_run(provider, term, planning.build_problem(provider, term), time_limit=2)
+        run = jobs.start_run(provider, term, planning.build_problem(provider, term), time_limit=1)
         assert run.job_id.startswith("rq:") and run.status == "queued"
         queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(TEST_REDIS_URL))
         assert queue.count == 1

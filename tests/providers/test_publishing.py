@@ -32,7 +32,7 @@ def _statuses(provider_id):
 
 
 def test_publishing_archives_the_previous_plan(demo_app):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         first = publishing.publish(_draft())
         second = publishing.publish(_draft(groups=3))
         assert _statuses(first.provider_id) == {first.id: "archived", second.id: "published"}
@@ -42,7 +42,7 @@ def test_publishing_archives_the_previous_plan(demo_app):
 
 
 def test_a_failure_while_publishing_leaves_the_previous_plan_live(demo_app, monkeypatch):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         first = publishing.publish(_draft())
         draft = _draft(groups=3)
         before = _statuses(first.provider_id)
@@ -60,7 +60,7 @@ def test_a_failure_while_publishing_leaves_the_previous_plan_live(demo_app, monk
 
 
 def test_coming_session_changes_follow_their_group_into_the_new_plan(demo_app):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         plan = publishing.publish(_draft())
         group = plan.groups[0]
         day = _next_session(group, after=dt.date(2027, 3, 1))
@@ -98,7 +98,7 @@ def mailbox(demo_app, monkeypatch):
 
 
 def test_cancelling_a_session_tells_each_learner_in_their_language(demo_app, mailbox):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         plan = publishing.publish(_draft(), notify=False)
         group = plan.groups[0]
         day = _next_session(group, after=dt.date(2027, 3, 1))
@@ -117,7 +117,7 @@ def test_cancelling_a_session_tells_each_learner_in_their_language(demo_app, mai
 
 
 def test_a_move_needs_a_valid_new_time_and_a_real_session(demo_app, mailbox):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         plan = publishing.publish(_draft(), notify=False)
         group = plan.groups[0]
         now = dt.datetime(2027, 2, 1, tzinfo=OSLO)
@@ -141,7 +141,7 @@ def test_a_move_needs_a_valid_new_time_and_a_real_session(demo_app, mailbox):
 
 
 def test_publishing_mails_only_learners_whose_group_is_new_or_changed(demo_app, mailbox):
-    with demo_app.test_request_context():
+    with demo_app.test_request_context("/?lang=en"):
         first = publishing.publish(_draft(groups=1))
         assert sorted(to for to, _, _ in mailbox) == sorted(p.learner.email for p in first.groups[0].placements)
         mailbox.clear()

@@ -80,14 +80,14 @@ def test_a_rerun_keeps_what_is_locked(demo_app, staff, login):
         provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
         term = planning.current_term(provider)
         first = jobs.execute_run(jobs.create_run(provider, term, planning.build_problem(provider, term),
-                                                 time_limit=2).id)
+                                                 time_limit=1).id)
         assert first.status == "done", first.error
         plan = planning.draft_plan(provider, term)
         kept = plan.groups[0]
         kept.locked = True
         db.session.commit()
         key, members = kept.key, sorted(p.learner_id for p in kept.placements)
-    response = client.post("/provider/plan", data={"base": "draft", "time_limit": "2"})
+    response = client.post("/provider/plan", data={"base": "draft", "time_limit": "1"})
     run_id = int(response.location.rsplit("/", 1)[1])
     with demo_app.test_request_context():
         run = jobs.wait(run_id, timeout=90)
@@ -107,7 +107,7 @@ def test_what_if_solves_a_copy_and_leaves_the_draft_alone(demo_app, staff, login
                                                      "from": "09:00", "to": "16:00"}, follow_redirects=True)
     assert "venue" in refused.get_data(as_text=True)
     response = client.post("/provider/what-if", data={"kind": "slot", "day": "sat", "start": "11:00",
-                                                      "time_limit": "2"})
+                                                      "time_limit": "1"})
     run_id = int(response.location.rsplit("/", 1)[1])
     with demo_app.test_request_context():
         run = jobs.wait(run_id, timeout=90)

@@ -51,7 +51,7 @@ def test_a_term_set_up_from_scratch_with_commands_can_be_planned(app, runner, tm
     learners.write_text(LEARNERS_CSV, encoding="utf-8")
     assert "4 imported" in _cli(runner, "setup", "import", "--provider", "senja-vo", "--kind", "learners",
                                 str(learners))
-    output = _cli(runner, "plan", "--provider", "senja-vo", "--time-limit", "2", "--publish")
+    output = _cli(runner, "plan", "--provider", "senja-vo", "--time-limit", "1", "--publish")
     assert "published plan" in output
     with app.test_request_context():
         from nortime.services.planning import current_term, published_plan
