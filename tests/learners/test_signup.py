@@ -127,3 +127,32 @@ def test_steps_out_of_order_go_back_to_the_first(region, client):
     start(client)
     assert client.get("/signup/check").headers["Location"].endswith("/signup/rota")
     assert client.get("/signup/rota/preset/no-such-rota").status_code == 404
+
+
+def test_sign_up_mails_the_link_in_the_chosen_language(region, client, smtp_server):
+    controller, inbox = smtp_server
+    region.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, BASE_URL="https://nortime.example")
+    start(client)  # language "pl"
+    client.post("/signup/rota", data={"method": "none"})
+    client.post("/signup/busy", data={})
+    response, _ = finish(client)
+    [message] = inbox.messages
+    with region.app_context():
+        token = db.session.scalars(select(Learner)).one().access_token
+    assert message["To"] == "anna@example.org"
+    assert message["Subject"] == "Twoja strona w nortime"
+    assert f"https://nortime.example/me/{token}" in message.get_content()
+    welcome = client.get(response.headers["Location"] + "&lang=pl").data.decode()
+    assert "Wysłaliśmy też link na adres anna@example.org." in welcome
+
+
+def test_without_mail_the_link_is_only_on_screen(region, client, smtp_server):
+    _, inbox = smtp_server
+    start(client)
+    client.post("/signup/rota", data={"method": "none"})
+    client.post("/signup/busy", data={})
+    response, _ = finish(client)
+    assert inbox.messages == []
+    welcome = client.get(response.headers["Location"] + "&lang=en").data.decode()
+    assert "We have not sent the link by e-mail" in welcome
+    assert re.search(r"/me/[A-Za-z0-9_-]{43}</a>", welcome)
