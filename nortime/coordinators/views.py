@@ -34,6 +34,13 @@ def bar_value(table: CountTable, row: Row, column: str) -> float | str:
     return cell_text(table, row, column) if value is None else value
 
 
+def ranked(table: CountTable, column: str) -> list[Row]:
+    """The rows, shown numbers largest first, then the hidden ones by name (their order must tell nothing)."""
+    shown = [row for row in table.rows if table.value(row, column) is not None]
+    hidden = [row for row in table.rows if table.value(row, column) is None]
+    return sorted(shown, key=lambda row: -row.values[column]) + sorted(hidden, key=lambda row: row.label)
+
+
 def row_label(row: Row) -> str:
     return _("Total") if row.key == TOTAL else row.label
 
@@ -73,7 +80,7 @@ def all_tables(counts) -> dict[str, CountTable]:
 def index():
     counts = counting.region_counts()
     return render_template("coordinators/dashboard.html", counts=counts, charts=charts(counts),
-                           cell_text=cell_text, row_label=row_label, texts=hidden_texts())
+                           cell_text=cell_text, row_label=row_label, ranked=ranked, texts=hidden_texts())
 
 
 @bp.route("/tables/<key>.csv")

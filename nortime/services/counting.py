@@ -32,6 +32,8 @@ from ..models import (Attendance, Course, Group, Learner, Municipality, Place, P
                       Unplacement, Venue)
 from .timetable import group_sessions, published_plan
 
+REASON_ORDER = ("rota_conflict", "no_venue_in_reach", "no_course_at_level", "group_full", "too_few_for_group",
+                "no_teacher", "locked_out", "unknown")
 BREAKDOWNS = ("municipality", "level", "venue", "provider", "rota", "week", "unplaced")
 STATUSES = ("placed", "waiting", "not_placed")
 
@@ -321,7 +323,9 @@ def unplaced_table(facts: list[LearnerFacts], municipality_names: dict[str, str]
     by_reason: dict[str, list[LearnerFacts]] = defaultdict(list)
     for fact in left_out:
         by_reason[fact.main_reason or "unknown"].append(fact)
-    ordered = sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0]))
+    # A fixed order: sorting by size would tell which hidden (small) count is the larger.
+    ordered = sorted(by_reason.items(), key=lambda item: (REASON_ORDER.index(item[0]) if item[0] in REASON_ORDER
+                                                         else len(REASON_ORDER), item[0]))
     rows = tuple(Row(code, reason_label(code), values(members)) for code, members in ordered)
     forced = {(TOTAL, "all")} if (TOTAL, "not_placed") in headline.hidden else set()
     return CountTable("unplaced", _("Not placed, by main reason and home municipality"), _("Main reason"),
@@ -331,7 +335,10 @@ def unplaced_table(facts: list[LearnerFacts], municipality_names: dict[str, str]
 
 
 def what_if_table(plans: dict[int, Plan]) -> CountTable | None:
-    """The optimizer's what-if signals: which extra slot would place how many more; None when absent."""
+    """The optimizer's what-if signals: per unused slot, how many not placed it would suit; None when absent.
+
+    Read defensively: the solution's optional `what_if` list may be missing or hold entries of another shape.
+    """
     venues = {venue.slug: venue.name for venue in db.session.scalars(select(Venue))}
     courses = {course.slug: course.name for course in db.session.scalars(select(Course))}
     rows = []
@@ -350,17 +357,20 @@ def what_if_table(plans: dict[int, Plan]) -> CountTable | None:
             rows.append(Row(f"{plan.provider.slug}-{number}", f"{plan.provider.name}: {label}", {"would_place": gain}))
     if not rows:
         return None
-    rows.sort(key=lambda row: -row.values["would_place"])
+    # Largest first, but the small (hidden) ones last by name, so that their order tells nothing.
+    rows.sort(key=lambda row: (-row.values["would_place"], "") if row.values["would_place"] >= 5 else (0, row.label))
     return CountTable("what_if", _("What an extra slot would do"), _("Extra slot"),
-                      (Column("would_place", _("More people placed")),), tuple(rows[:15]))
+                      (Column("would_place", _("Not placed now, could come then")),), tuple(rows[:15]))
 
 
 def what_if_gain(signal: dict) -> int | None:
-    for key in ("would_place", "placed", "gain", "extra_placed"):
-        if isinstance(signal.get(key), (int, float)) and not isinstance(signal.get(key), bool):
-            return int(signal[key])
-    if isinstance(signal.get("learners"), list):
-        return len(signal["learners"])
+    """How many not-placed learners the signal says an extra slot would suit (the solver writes "learners": n)."""
+    for key in ("learners", "would_place", "placed", "gain"):
+        value = signal.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return int(value)
+        if isinstance(value, list):
+            return len(value)
     return None
 
 

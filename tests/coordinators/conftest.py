@@ -95,8 +95,8 @@ def build_region() -> SimpleNamespace:
 
     alpha_run = SolveRun(provider_id=alpha.id, term_id=terms["alpha"].id, status="done", solution={
         "format": "nortime.solution/1", "what_if": [
-            {"slot": {"day": "sat", "start": "10:00"}, "venue": "finnsnes-hall", "course": "alpha-a1", "would_place": 7},
-            {"slot": "sun 12:00", "learners": ["L1", "L2"]},
+            {"slot": {"day": "sat", "start": "10:00"}, "venue": "finnsnes-hall", "course": "alpha-a1", "learners": 7},
+            {"slot": "sun 12:00", "would_place": ["L1", "L2"]},
             "not a signal", {"slot": {"day": "mon", "start": "16:00"}}]})
     beta_run = SolveRun(provider_id=beta.id, term_id=terms["beta"].id, status="done",
                         solution={"format": "nortime.solution/1"})

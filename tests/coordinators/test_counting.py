@@ -99,3 +99,11 @@ def test_no_learner_data_leaves_the_service(counts):
         for row in table.all_rows():
             assert "Person" not in row.label and "@" not in row.label
             assert all(isinstance(value, (int, float)) for value in row.values.values())
+
+
+def test_row_order_gives_no_hidden_count_away(counts):
+    # Reasons come in a fixed order, not by size: 3 (too few) and 1 (no venue) are both hidden.
+    assert [row.key for row in counts.tables["unplaced"].rows] == ["rota_conflict", "no_venue_in_reach",
+                                                                   "too_few_for_group"]
+    # What-if: shown numbers largest first, hidden ones after, by name.
+    assert [row.values["would_place"] for row in counts.what_if.rows] == [7, 2]
