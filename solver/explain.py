@@ -17,7 +17,8 @@ recompute each one independently):
   required to reach `min_group`.
 - `no_teacher`: a new group at `slots` would suit enough unplaced learners and
   a room is free, but no teacher is qualified, available and free then.
-- `locked_out`: the learner is locked while without a group.
+- `locked_out`: the learner is locked while without a group; with `group`:
+  that group would suit but is locked as published.
 
 `what_if` counts, per candidate slot that no group uses, the unplaced
 learners who could attend some group pattern containing it.
@@ -96,6 +97,10 @@ def explain(options: Options, table: Timetable, blocked: set[int], group_id) -> 
                                             f"({_label(options, g.slots)}); {course.min_attendance:.0%} is needed.",
                                  "details": {"group": group_id(g), "share": round(share, 3),
                                              "needed": course.min_attendance}})
+                elif g.locked:
+                    mine.append({"code": "locked_out",
+                                 "message": f"Group {group_id(g)} would suit, but it is locked as published.",
+                                 "details": {"group": group_id(g)}})
                 elif len(g.learners) >= course.max_group:
                     mine.append({"code": "group_full",
                                  "message": f"Group {group_id(g)} would suit, but it is full "

@@ -7,8 +7,9 @@ with the same description are interchangeable, so the model only counts
 them: `N[o, p]` groups of offer o at pattern p, and `f[q, o, p]` learners of
 class q in those groups, min_group * N <= sum_q f <= max_group * N.  Any such
 counts split into N real groups.  Rooms are counted at every session start
-instant; teachers by the same relaxation as the slot model (the teacher
-phase assigns them afterwards).
+instant; teachers exactly: `y[T, o, p]` says teacher T takes one of the
+groups at (o, p), with the same weekly maximum, availability and driving
+rules as every group.
 
 The patterns are a selection per offer (those of the start timetable and the
 ones the most learners could attend), so the model is a restriction of the
@@ -168,24 +169,6 @@ class PatternModel:
                     drive = int(o.venue_travel[ka[3], kb[3]])
                     if not (ka[2] + drive <= kb[1] or kb[2] + drive <= ka[1]):
                         m.add(sum(ya) + sum(yb) <= 1)
-
-    def _teacher_capacity(self) -> None:
-        o, m = self.options, self.model
-        levels = sorted({c.level for c in self.problem.courses})
-        subsets = [set(levels[i] for i in range(len(levels)) if mask >> i & 1) for mask in range(1, 1 << len(levels))] \
-            if len(levels) <= 6 else [{level} for level in levels] + [set(levels)]
-        sessions = list(self._sessions())
-        teachers = self.problem.teachers
-        for wanted in subsets:
-            mine = [item for item in sessions if self.problem.courses[item[0].course].level in wanted]
-            if not mine:
-                continue
-            m.add(sum(item[5] for item in mine) <= sum(t.max_sessions_per_week for t in teachers if t.levels & wanted))
-            for day, instant in {(item[2], item[3]) for item in mine}:
-                running = [item for item in mine if item[2] == day and item[3] <= instant < item[4]]
-                able = sum(1 for t in range(len(teachers))
-                           if any(o.teacher_slots[t, item[0].course, item[1]] for item in running))
-                m.add(sum(item[5] for item in running) <= able)
 
     # -- hints, lower tiers, solutions -----------------------------------------
     def assignment(self, table: Timetable) -> dict:

@@ -4,15 +4,20 @@ Steps, per region of the problem (`regions.split_regions`; regions are solved
 in parallel threads, CP-SAT releases the GIL):
 
 1. `options.build_options`: who could attend which weekly pattern where.
-2. A start: the published timetable kept and greedily filled, or (without
-   `current`) the better of the status quo and a greedy timetable, both
-   filled.  It is a complete hint for CP-SAT and a floor: the answer is never
-   worse than the status quo.
-3. `model.TimetableModel`: tier 1 (placements) proven as far as time allows,
-   then tiers 2-4 with the better tiers fixed.
-4. `teachers.assign_teachers` gives the chosen groups their teachers,
-   `greedy.greedy_fill` places whoever can still be placed.
+2. A start (`greedy`): the published timetable kept, or (without `current`)
+   the best of the status quo and two greedy timetables, each filled and
+   improved by one-move augmentations.  It is a complete hint for CP-SAT and
+   a floor: the answer is never worse than the status quo.
+3. CP-SAT: up to `PATTERN_MODEL_FROM` learners (or whenever `current` has
+   groups) the slot-variable model (`model.py`, exact, lexicographic tiers);
+   above it the counting model over weekly patterns (`patterns.py`).
+4. `teachers.assign_teachers` confirms or gives the chosen groups their
+   teachers; greedy filling places whoever can still be placed.
 5. `explain` gives reasons for everyone left unplaced; `solution` writes it.
+
+`placed_bound` is the smallest of: the CP-SAT bound (slot model), the number
+of learners who could attend some pattern that min_group learners could
+attend, and for large parts the capacity LP of `bounds.py`.
 """
 
 from __future__ import annotations

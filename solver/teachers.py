@@ -1,7 +1,7 @@
 """Teacher assignment for a timetable whose groups, slots and learners are chosen.
 
 The main model keeps only a relaxation of the teacher rules (see
-`model.TimetableModel._teacher_capacity`); this small CP-SAT model gives every
+`model.TimetableModel._teacher_capacity`) for large problems; this small CP-SAT model gives every
 group one qualified, available teacher with no overlapping or too-close
 sessions and within each teacher's weekly maximum.  In order: keep as many
 placements as possible (a group left without a teacher is closed), keep the

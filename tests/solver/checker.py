@@ -335,6 +335,10 @@ def reason_violations(problem, solution):
                 ok = not at_level
             elif code == "no_venue_in_reach":
                 ok = bool(at_level) and not reachable
+            elif code == "locked_out" and "group" in det:
+                g, old = groups.get(det["group"]), w.current_groups.get(det["group"])
+                ok = (bool(g) and bool(old) and old.get("locked", False)
+                      and w.suits(learner, w.courses[g["course"]], g["venue"], group_slots(g)))
             elif code == "locked_out":
                 ok = lid in w.locked_learners
             elif code == "rota_conflict" and "group" in det:

@@ -126,3 +126,13 @@ def test_bad_documents_give_invalid_input_not_exceptions(document):
     solution = solve(document, time_limit=1)
     assert solution["status"] == "invalid_input" and solution["errors"]
     assert all({"path", "message"} <= set(e) for e in solution["errors"])
+
+
+def test_a_suiting_group_that_is_locked_is_the_reason():
+    problem = base_problem([learner(f"L{i}") for i in range(4)])
+    problem["current"]["groups"] = [{"id": "kept", "course": "a2", "venue": "fvo", "teacher": "t-kari",
+                                     "slots": [{"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}],
+                                     "learners": ["L0", "L1", "L2"], "locked": True}]
+    solution = solved(problem)
+    assert solution["placed"] == 3
+    assert "locked_out" in codes_of(solution, "L3")
