@@ -85,11 +85,17 @@ def find_session(group: Group, day: dt.date) -> Session | None:
     return next((session for session in group_sessions(group) if session.occurrence_date == day), None)
 
 
+def on_the_list(group: Group, records: dict) -> list[Learner]:
+    """The group's placed learners, leaving out those who withdrew (unless already registered for the session)."""
+    return [placement.learner for placement in group.placements
+            if placement.learner.withdrawn_at is None or placement.learner_id in records]
+
+
 def sheet(group: Group, session: Session) -> Sheet:
     """The attendance list of one session: the group's placed learners and what is registered."""
     records = {record.learner_id: record for record in db.session.scalars(
         select(Attendance).where(Attendance.group_id == group.id, Attendance.occurrence_date == session.occurrence_date))}
-    placed = sorted((placement.learner for placement in group.placements), key=lambda learner: learner.name.casefold())
+    placed = sorted(on_the_list(group, records), key=lambda learner: learner.name.casefold())
     lines = tuple(SheetLine(learner.id, learner.name,
                             records[learner.id].present if learner.id in records else None) for learner in placed)
     names = {learner.id: learner.name for learner in placed}
@@ -108,7 +114,7 @@ def sheet(group: Group, session: Session) -> Sheet:
 
 
 def record_attendance(group: Group, day: dt.date, present_ids: set[int], user: User | None) -> Recorded:
-    """Register who was present at the group's session on `day`; every placed learner not ticked was absent.
+    """Register who was present at the group's session on `day`; everyone on the list not ticked was absent.
 
     A learner whose mark changes gets an AttendanceCorrection; raises
     AttendanceError for a cancelled or unknown session or a learner not in the group.
@@ -118,12 +124,11 @@ def record_attendance(group: Group, day: dt.date, present_ids: set[int], user: U
         raise AttendanceError(_("The group has no session on %(day)s.", day=day.isoformat()))
     if session.status == "cancelled":
         raise AttendanceError(_("The session on %(day)s is cancelled, so it takes no attendance.", day=day.isoformat()))
-    placed = {placement.learner_id for placement in group.placements}
-    strangers = present_ids - placed
-    if strangers:
-        raise AttendanceError(_("Only learners placed in this group can be marked present."))
     records = {record.learner_id: record for record in db.session.scalars(
         select(Attendance).where(Attendance.group_id == group.id, Attendance.occurrence_date == day))}
+    placed = {learner.id for learner in on_the_list(group, records)}
+    if present_ids - placed:
+        raise AttendanceError(_("Only learners placed in this group can be marked present."))
     user_id = user.id if user is not None else None
     created = corrected = unchanged = 0
     for learner_id in sorted(placed):

@@ -103,3 +103,15 @@ def test_a_moved_session_is_listed_by_its_new_day(region_app):
     client = signed_in(region_app.test_client(), region_app.staff.alpha_staff)
     page = client.get(f"/coordinator/attendance/group/{region_app.region.g2}?lang=en").text
     assert f"/coordinator/attendance/group/{region_app.region.g2}/2026-01-13" in page and "2026-01-14" in page
+
+
+def test_a_learner_who_withdrew_leaves_the_list_but_keeps_what_was_registered(region_app):
+    from nortime.db import db
+    from nortime.models import Learner
+
+    with region_app.app_context():
+        name = db.session.get(Learner, region_app.region.learners.withdrawn).name
+    client = signed_in(region_app.test_client(), region_app.staff.alpha_staff)
+    group = region_app.region.g1
+    assert name in client.get(f"/coordinator/attendance/group/{group}/2026-01-05").text
+    assert name not in client.get(f"/coordinator/attendance/group/{group}/2026-01-12").text
