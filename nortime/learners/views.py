@@ -237,9 +237,10 @@ def render_check(flow: Flow, draft: dict, form, step: int, learner=None):
     method_name = {CUSTOM: _("Your own rota, day by day"), "ics": _("From your calendar file")}.get(method) \
         or preset_name(method or "none")
     places = {value: label for group in signup.place_groups().values() for value, label in group}
+    busy = [signup.busy_for_display(item) for item in draft.get("busy") or []]
     return render_template("learners/check.html", flow=flow, form=form, step=step, about=about,
                            provider=provider, preview=result, method_name=method_name, rota_state=rota_state,
-                           busy=draft.get("busy") or [], place_name=places.get(about.get("home"), ""),
+                           busy=busy, place_name=places.get(about.get("home"), ""),
                            learner=learner), 200 if not form.errors else 422
 
 

@@ -239,6 +239,14 @@ def busy_from_rows(answers: Mapping[str, str]) -> tuple[list[dict], dict[str, st
     return busy, errors
 
 
+def busy_for_display(item: Mapping) -> tuple[dt.date, str | None, str | None]:
+    """(date, from, to) of a busy interval; the times are None for a whole day."""
+    start, end = dt.datetime.fromisoformat(item["start"]), dt.datetime.fromisoformat(item["end"])
+    if start.time() == dt.time() and end - start == dt.timedelta(days=1):
+        return start.date(), None, None
+    return start.date(), start.strftime("%H:%M"), end.strftime("%H:%M")
+
+
 # --- the preview ------------------------------------------------------------------
 
 
