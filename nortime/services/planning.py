@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..models import (
@@ -87,8 +88,9 @@ def draft_plan(provider: Provider, term: Term) -> Plan | None:
 
 def active_learners(provider: Provider) -> list[Learner]:
     """Learners signed up with this provider who have not withdrawn."""
-    return list(db.session.scalars(select(Learner).where(Learner.provider_id == provider.id,
-                                                         Learner.withdrawn_at.is_(None)).order_by(Learner.id)))
+    return list(db.session.scalars(
+        select(Learner).where(Learner.provider_id == provider.id, Learner.withdrawn_at.is_(None))
+        .options(selectinload(Learner.rota), selectinload(Learner.busy_periods)).order_by(Learner.id)))
 
 
 # --- problem -----------------------------------------------------------------------
@@ -181,15 +183,25 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     `base_plan` is the plan to keep stable (`current`): by default the published
     plan; pass a draft to re-run it with minimal changes, or None for a fresh start.
     """
-    if term.provider_id != provider.id:
-        raise PlanningError(f"term {term.id} belongs to another provider")
     if base_plan is True:
         base_plan = published_plan(provider, term)
+    problem = problem_frame(provider, term)
+    learners = [learner_json(learner) for learner in active_learners(provider)]
+    learners += [dict(extra) for extra in extra_learners]
+    problem["learners"] = learners
+    problem["current"] = current_json(base_plan or None, {entry["id"] for entry in learners},
+                                      {(slot["day"], slot["start"]) for slot in problem["slots"]},
+                                      {course["id"] for course in problem["courses"]})
+    return problem
+
+
+def problem_frame(provider: Provider, term: Term) -> dict:
+    """Everything of the problem but its learners (empty) and `current` (nothing published)."""
+    if term.provider_id != provider.id:
+        raise PlanningError(f"term {term.id} belongs to another provider")
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
     travel = db.session.scalars(select(TravelTime).order_by(TravelTime.from_place_id, TravelTime.to_place_id)).all()
     courses = [course for course in provider.courses if course.term_id == term.id]
-    learners = [learner_json(learner) for learner in active_learners(provider)]
-    learners += [dict(extra) for extra in extra_learners]
     slots = [{"day": slot.day, "start": clock(slot.start)} for slot in
              sorted(term.slots, key=lambda slot: (WEEKDAYS.index(slot.day), slot.start))]
     return {
@@ -204,10 +216,8 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
         "venues": [venue_json(venue) for venue in provider.venues],
         "courses": [course_json(course) for course in courses],
         "teachers": [teacher_json(teacher) for teacher in provider.teachers],
-        "learners": learners,
-        "current": current_json(base_plan or None, {entry["id"] for entry in learners},
-                                {(slot["day"], slot["start"]) for slot in slots},
-                                {course.slug for course in courses}),
+        "learners": [],
+        "current": {"groups": [], "locked": []},
         "weights": {},
     }
 
@@ -292,19 +302,19 @@ def publish(plan: Plan, **options) -> Plan:
 # --- adjusting a draft ------------------------------------------------------------
 
 
-def attendable_share(provider: Provider, term: Term, learner: Learner, group: Group) -> float:
-    """The share of the group's sessions this learner can attend (rota, busy times, travel and buffer)."""
+def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> float:
+    """The share of the group's sessions this learner can attend (rota, busy times, travel and buffer).
+
+    `problem_json` is the provider's `problem_frame`; only this learner is computed.
+    """
     from solver.availability import compute_availability
     from solver.problem import Slot, parse_clock, parse_day, read_problem
 
-    problem_json = build_problem(provider, term, base_plan=None)
-    problem_json["learners"] = [learner_json(learner)]
-    problem = read_problem(problem_json)
+    problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
     venue_index = [venue.id for venue in problem.venues].index(group.venue.slug)
     slot_indexes = [problem.slots.index(Slot(parse_day(slot.day), parse_clock(clock(slot.start))))
                     for slot in group.slots]
-    availability = compute_availability(problem, [0])
-    return availability.share(0, venue_index, group.course.session_minutes, slot_indexes)
+    return compute_availability(problem, [0]).share(0, venue_index, group.course.session_minutes, slot_indexes)
 
 
 def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
@@ -330,13 +340,14 @@ def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str]
     if len(group.placements) >= course.max_group:
         problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
                           max=course.max_group))
-    problem = read_problem(build_problem(plan.provider, plan.term, base_plan=None))
+    problem_json = problem_frame(plan.provider, plan.term)
+    problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
     minutes = travel_minutes_between(problem, learner.home_place_id, group.venue.place_id)
     if minutes > learner.max_travel_minutes:
         problems.append(_("Reach: %(venue)s is %(minutes)d minutes from %(home)s; %(name)s travels at most "
                           "%(max)d minutes.", venue=group.venue.name, minutes=minutes,
                           home=learner.home_place.name, name=learner.name, max=learner.max_travel_minutes))
-    share = attendable_share(plan.provider, plan.term, learner, group)
+    share = attendable_share(problem_json, learner, group)
     if share < course.min_attendance:
         problems.append(_("Rota: %(name)s can come to %(share)d %% of the sessions; the course needs %(need)d %%.",
                           name=learner.name, share=round(share * 100), need=round(course.min_attendance * 100)))
