@@ -60,7 +60,30 @@ def index():
                            draft=planning.draft_plan(provider, term) if term else None,
                            published=planning.published_plan(provider, term) if term else None,
                            running=active_run(provider, None),
-                           learners=len(planning.active_learners(provider)))
+                           learners=len(planning.active_learners(provider)), all_providers=_all_providers())
+
+
+def _all_providers():
+    from ..models import Provider
+
+    if current_user.role != "admin":
+        return []
+    return db.session.scalars(db.select(Provider).order_by(Provider.name)).all()
+
+
+@bp.route("/choose", methods=["POST"])
+@role_required(*STAFF)
+def choose_provider():
+    """Administrators choose which provider they act for; staff always act for their own."""
+    from flask import session
+
+    from ..models import Provider
+
+    chosen = db.session.scalar(db.select(Provider).where(Provider.slug == request.form.get("provider", "")))
+    if current_user.role != "admin" or chosen is None:
+        abort(404)
+    session["provider_id"] = chosen.id
+    return redirect(url_for("providers.index"))
 
 
 @bp.route("/plan", methods=["POST"])

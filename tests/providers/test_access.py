@@ -8,7 +8,7 @@ from nortime.db import db
 from nortime.models import CandidateSlot, Course, Plan, Provider, SolveRun, Teacher, Venue
 from nortime.services import planning, publishing
 
-from .conftest import hand_solution
+from .conftest import hand_solution, in_english
 
 
 @pytest.fixture
@@ -97,3 +97,15 @@ def test_pages_without_an_id_show_only_the_own_providers_data(demo_app, mtvo_obj
     problem = client.get("/provider/problem.json").get_json()
     with demo_app.app_context():
         assert {v["id"] for v in problem["venues"]} == {v.slug for v in own.venues}
+
+
+def test_an_administrator_chooses_the_provider_to_act_for(demo_app, mtvo_objects, make_user, login, staff):
+    admin = in_english(login(make_user("admin")))
+    assert admin.post("/provider/choose", data={"provider": "fu-nord"}).status_code == 302
+    with demo_app.app_context():
+        fu_nord = db.session.scalar(select(Provider).where(Provider.slug == "fu-nord"))
+        name = fu_nord.name
+    assert f"<h1>{name}</h1>" in admin.get("/provider/").get_data(as_text=True)
+    # Now mtvo's draft is another provider's object for the administrator too.
+    assert admin.get(f"/provider/plans/{mtvo_objects['plan_id']}").status_code == 404
+    assert admin.post("/provider/choose", data={"provider": "nowhere"}).status_code == 404
