@@ -71,6 +71,15 @@ def start_gunicorn(url: str, folder: Path, port: int, threads: int) -> subproces
             time.sleep(0.2)
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn's master and workers: the cost per request, whatever else runs."""
+    import psutil
+
+    master = psutil.Process(server.pid)
+    processes = [master, *master.children(recursive=True)]
+    return sum(sum(process.cpu_times()[:2]) for process in processes)
+
+
 def _millis(value: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -143,8 +152,12 @@ def main() -> None:
         loader(url, {}, 2, args.connections)  # warm-up: every worker builds and caches the feed
         for label, headers in (("conditional GET (If-None-Match -> 304)", {"If-None-Match": etag}),
                                ("full GET (200)", {})):
+            cpu_before = server_cpu_seconds(server)
             rate, p99, note = loader(url, headers, args.seconds, args.connections)
-            print(f"{label:42s} {rate:9.0f} requests/s   p99 {p99:7.1f} ms   {note}")
+            per_request = (server_cpu_seconds(server) - cpu_before) / (rate * args.seconds) * 1000
+            print(f"{label:42s} {rate:9.0f} requests/s   p99 {p99:7.1f} ms   "
+                  f"server CPU {per_request:.2f} ms/request   {note}")
+        print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine lowers these figures)")
     finally:
         if server is not None:
             server.send_signal(signal.SIGINT)  # quick shutdown: no waiting for idle keep-alive clients
