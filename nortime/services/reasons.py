@@ -108,6 +108,33 @@ def _gap(learner, venue: Venue | None) -> int:
     return buffer + (row.minutes if row else 0)
 
 
+def _when_list(slots: list[tuple[int, int]]) -> str:
+    """"Tuesday 18:00 and Thursday 18:00", joined the way the reader's language joins lists."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    labels = [_("%(day)s %(time)s", day=weekday_name(day), time=_clock(start)) for day, start in slots]
+    return format_list(labels, locale=get_locale() or "nb") if labels else ""
+
+
+def _venue_name(venue: Venue | None) -> str:
+    if venue is None:
+        return ""
+    return _("%(venue)s in %(place)s", venue=venue.name, place=venue.place.name)
+
+
+def _term_slots(learner) -> list[tuple[int, int]]:
+    """The candidate slots of the learner's provider's current term (for a rota that fits none)."""
+    provider = getattr(learner, "provider", None)
+    if provider is None or not provider.terms:
+        return []
+    from .planning import current_term
+
+    term = current_term(provider)
+    return [(WEEKDAY_CODES.index(slot.day), slot.start.hour * 60 + slot.start.minute) for slot in term.slots] \
+        if term is not None else []
+
+
 def _rota_conflict(details: Mapping, learner) -> list[str]:
     group = _group(details)
     venue = _venue(details, group)
@@ -116,18 +143,34 @@ def _rota_conflict(details: Mapping, learner) -> list[str]:
         slots = [(slot.weekday, slot.start.hour * 60 + slot.start.minute) for slot in group.slots]
     minutes = group.course.session_minutes if group is not None else int(details.get("minutes") or DEFAULT_SESSION_MINUTES)
     rota = getattr(learner, "rota", None)
+    has_rota = rota is not None and bool(rota.cycle)
     sentences = []
     for weekday, start in slots:
         when = _("%(day)s %(time)s", day=weekday_name(weekday), time=_clock(start))
         if venue is not None:
             when = _("%(when)s in %(place)s", when=when, place=venue.place.name)
-        blockers = (blockers_for_slot(rota.cycle, rota.anchor, weekday, start, minutes, _gap(learner, venue))
-                    if rota is not None and rota.cycle else [])
+        blockers = blockers_for_slot(rota.cycle, rota.anchor, weekday, start, minutes, _gap(learner, venue)) \
+            if has_rota else []
         if blockers:
             sentences.append(_("%(when)s: %(what)s.", when=when, what=_what_blocks(blockers)))
         else:
             sentences.append(_("%(when)s: this time clashes with your work or other plans.", when=when))
-    share, needed = _percent(details.get("share")), _percent(details.get("min_attendance"))
+    if not slots and has_rota:
+        # No group and no slots: say what in the rota blocks the term's class times in general.
+        blockers: list[Blocker] = []
+        gap = _gap(learner, venue)
+        for weekday, start in _term_slots(learner):
+            for blocker in blockers_for_slot(rota.cycle, rota.anchor, weekday, start, minutes, gap):
+                if blocker not in blockers:
+                    blockers.append(blocker)
+        if blockers:
+            if venue is not None:
+                sentences.append(_("At %(venue)s, the class times clash with %(what)s.", venue=_venue_name(venue),
+                                   what=_what_blocks(blockers)))
+            else:
+                sentences.append(_("The class times clash with %(what)s.", what=_what_blocks(blockers)))
+    share = _percent(details.get("share", details.get("best_share")))
+    needed = _percent(details.get("needed", details.get("min_attendance")))
     if share and needed:
         sentences.append(_("You could come to %(share)s of the lessons. The course asks for at least %(needed)s.",
                            share=share, needed=needed))
@@ -151,18 +194,40 @@ def _one(reason: Mapping, learner) -> list[str]:
     if code == "no_venue_in_reach":
         home = getattr(getattr(learner, "home_place", None), "name", "")
         travel = details.get("max_travel_minutes") or getattr(learner, "max_travel_minutes", None)
+        nearest = _venue(details, None)
+        if nearest is not None and details.get("minutes") is not None and home and travel is not None:
+            return [_("The nearest course at your level is at %(venue)s, %(minutes)s minutes from %(home)s. "
+                      "You can travel up to %(travel)s minutes.", venue=_venue_name(nearest),
+                      minutes=details["minutes"], home=home, travel=travel)]
         if home and travel is not None:
             return [_("No course place is within %(minutes)s minutes of %(home)s.", minutes=travel, home=home)]
         return [_("No course place is close enough to where you live.")]
+    group = _group(details)
+    venue = _venue(details, group)
+    slots = _slot_list(details) or ([(slot.weekday, slot.start.hour * 60 + slot.start.minute) for slot in group.slots]
+                                    if group is not None else [])
     if code == "group_full":
+        if group is not None and slots:
+            return [_("The group on %(when)s at %(venue)s fits your times, but it is full.",
+                      when=_when_list(slots), venue=_venue_name(venue))]
+        if slots and venue is not None:
+            return [_("A new group on %(when)s at %(venue)s would fit you, but every room there is taken then.",
+                      when=_when_list(slots), venue=_venue_name(venue))]
         return [_("The group that fits your times is full.")]
     if code == "too_few_for_group":
-        needed = details.get("min_group")
-        if needed:
+        count, needed = details.get("learners"), details.get("needed", details.get("min_group"))
+        if slots and venue is not None and count is not None and needed is not None:
+            return [_("Only %(count)s people on the waiting list can come on %(when)s at %(venue)s. "
+                      "A group needs %(needed)s more.", count=count, when=_when_list(slots),
+                      venue=_venue_name(venue), needed=needed)]
+        if details.get("min_group"):
             return [_("Too few people can come at the times that fit you. A group needs at least %(count)s people.",
-                      count=needed)]
+                      count=details["min_group"])]
         return [_("Too few people can come at the times that fit you.")]
     if code == "no_teacher":
+        if slots and venue is not None:
+            return [_("A group on %(when)s at %(venue)s would fit you, but no teacher is free then.",
+                      when=_when_list(slots), venue=_venue_name(venue))]
         return [_("No teacher is free at the times that fit you.")]
     if code == "locked_out":
         return [_("The groups for this term are already fixed.")]

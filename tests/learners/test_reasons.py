@@ -53,3 +53,43 @@ def test_reasons_follow_the_current_language(region, learner_token):
             norwegian = describe_reasons(reasons, learner)
     assert english == ["No teacher is free at the times that fit you."]
     assert norwegian == ["Ingen lærer er ledig på tidene som passer for deg."]
+
+
+def test_the_optimizers_own_details_are_read(region, learner_token):
+    """Details in the shapes solver/explain.py writes them."""
+    import datetime as dt
+
+    from nortime.models import Group, GroupSlot, Plan, Provider, Term, Venue
+
+    with region.app_context():
+        provider = db.session.query(Provider).filter_by(slug="mtvo").one()
+        term = db.session.query(Term).filter_by(provider_id=provider.id).one()
+        venue = db.session.query(Venue).filter_by(slug="finnsnes-vo").one()
+        plan = Plan(provider=provider, term=term, status="draft")
+        group = Group(plan=plan, key="mtvo-a2-finnsnes-vo-1", course=provider.courses[1], venue=venue)
+        group.slots = [GroupSlot(day="tue", weekday=1, start=dt.time(18, 0)),
+                       GroupSlot(day="thu", weekday=3, start=dt.time(18, 0))]
+        db.session.add_all([plan, group])
+        db.session.commit()
+    slots = [{"day": "tue", "start": "18:00"}, {"day": "thu", "start": "18:00"}]
+    reasons = [
+        {"code": "rota_conflict", "details": {"group": "mtvo-a2-finnsnes-vo-1", "share": 0.5, "needed": 0.75}},
+        {"code": "rota_conflict", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "best_share": 0.4,
+                                              "needed": 0.75}},
+        {"code": "no_venue_in_reach", "details": {"level": "A2", "max_travel_minutes": 30, "venue": "finnsnes-vo",
+                                                  "minutes": 45}},
+        {"code": "too_few_for_group", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "slots": slots,
+                                                  "learners": 2, "needed": 3}},
+        {"code": "no_teacher", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "slots": slots}},
+        {"code": "group_full", "details": {"group": "mtvo-a2-finnsnes-vo-1", "max_group": 12, "share": 0.9}},
+        {"code": "group_full", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "slots": slots, "rooms": 2}},
+    ]
+    with region.test_request_context("/?lang=en"):
+        text = "\n".join(describe_reasons(reasons, _learner(learner_token)))
+    assert "Tuesday 18:00 in Finnsnes: your evening shifts in week 2 of your rota." in text
+    assert "You could come to 50% of the lessons. The course asks for at least 75%." in text
+    assert "the class times clash with" in text and "40%" in text
+    assert "45 minutes from Silsand. You can travel up to 30 minutes." in text
+    assert "Only 2 people on the waiting list can come on Tuesday 18:00 and Thursday 18:00" in text
+    assert "no teacher is free then" in text
+    assert "fits your times, but it is full" in text and "every room there is taken then" in text
