@@ -30,6 +30,15 @@ def learner_or_404(token: str):
     return learner
 
 
+@bp.app_template_filter("day_and_month")
+def day_and_month(day, weekday: bool = False) -> str:
+    """"torsdag 14. januar" / "Thursday 14 January": the date written the reader's way, without the year."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("MMMMEEEEd" if weekday else "MMMd", day, locale=get_locale() or "nb")
+
+
 @bp.after_request
 def private_pages(response):
     # The secret link must not leak to other sites or linger in caches.

@@ -120,6 +120,8 @@ def _when_list(slots: list[tuple[int, int]]) -> str:
 def _venue_name(venue: Venue | None) -> str:
     if venue is None:
         return ""
+    if venue.place.name.lower() in venue.name.lower():  # "Folkeuniversitetet Finnsnes" says where already
+        return venue.name
     return _("%(venue)s in %(place)s", venue=venue.name, place=venue.place.name)
 
 
