@@ -175,7 +175,10 @@ def plan_review(plan_id: int):
     from ..services.reasons import describe_reasons
 
     plan_row = own(Plan, plan_id)
+    _load_everything(plan_row)
     published = planning.published_plan(plan_row.provider, plan_row.term)
+    if published is not None:
+        _load_everything(published)
     compare = published if published is not None and published.id != plan_row.id else None
     return render_template(
         "providers/review.html", plan=plan_row, published=compare, grids=review.week_grids(plan_row),
@@ -183,6 +186,23 @@ def plan_review(plan_id: int):
         figures=review.figures(plan_row), published_figures=review.figures(compare),
         diff=review.difference(compare, plan_row) if compare is not None else None,
         end_time=review.end_time, running=active_run(plan_row.provider, None), reason_titles=review.REASON_TITLES)
+
+
+def _load_everything(plan_row: Plan) -> None:
+    """Load a plan's groups, slots, placements and learners in a few queries rather than one per row."""
+    from sqlalchemy.orm import selectinload
+
+    from ..models import Group as GroupRow, Unplacement
+
+    db.session.scalars(db.select(Plan).where(Plan.id == plan_row.id).options(
+        selectinload(Plan.groups).selectinload(GroupRow.slots),
+        selectinload(Plan.groups).selectinload(GroupRow.placements).selectinload(Placement.learner)
+        .selectinload(Learner.home_place),
+        selectinload(Plan.groups).selectinload(GroupRow.course),
+        selectinload(Plan.groups).selectinload(GroupRow.venue),
+        selectinload(Plan.groups).selectinload(GroupRow.teacher),
+        selectinload(Plan.unplaced).selectinload(Unplacement.learner).selectinload(Learner.home_place),
+    )).all()
 
 
 @bp.route("/plans/<int:plan_id>/publish", methods=["POST"])
