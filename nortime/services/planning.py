@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -319,8 +320,6 @@ def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> f
 
 def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
     """Why `learner` cannot go into `group` (empty when they can), and their attendable share there."""
-    from flask_babel import gettext as _
-
     from solver.problem import read_problem
     from solver.travel import travel_minutes_between
 
@@ -362,7 +361,7 @@ def _placement(plan: Plan, learner: Learner) -> Placement | None:
 def move_learner(plan: Plan, learner: Learner, group: Group) -> Placement:
     """Put a learner into a group of a draft, locked there so that a re-run keeps them; PlanningError lists why not."""
     if plan.status != "draft":
-        raise PlanningError("only a draft can be adjusted")
+        raise PlanningError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
     problems, share = move_problems(plan, learner, group)
     if problems:
         raise PlanningError(" ".join(problems))
@@ -383,7 +382,7 @@ def set_locked(item: Group | Placement, locked: bool) -> None:
     """Lock a group (kept exactly as it is) or a learner (kept in their group) for the next re-run of a draft."""
     plan = item.plan if isinstance(item, Group) else item.group.plan
     if plan.status != "draft":
-        raise PlanningError("only a draft can be adjusted")
+        raise PlanningError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
     item.locked = locked
     db.session.commit()
 
@@ -409,24 +408,25 @@ def what_if_problem(problem: Mapping, change: Mapping) -> dict:
     if kind == "slot":
         slot = {"day": change.get("day"), "start": change.get("start")}
         if slot in doc["slots"]:
-            raise PlanningError(f"slot: {slot['day']} {slot['start']} is a candidate slot already")
+            raise PlanningError(_("slot: %(day)s %(start)s is a candidate slot already", day=slot["day"],
+                                  start=slot["start"]))
         doc["slots"].append(slot)
     elif kind == "venue_day":
         venue = next((v for v in doc["venues"] if v["id"] == change.get("venue")), None)
         if venue is None:
-            raise PlanningError(f"venue: {change.get('venue')!r} is not one of your venues")
+            raise PlanningError(_("venue: %(venue)s is not one of your venues", venue=change.get("venue")))
         venue["open"].append({"days": [change.get("day")], "from": change.get("from"), "to": change.get("to")})
     elif kind == "teacher":
         homes = {place["id"] for place in doc["places"]}
         if change.get("home") not in homes:
-            raise PlanningError(f"home: {change.get('home')!r} is not a known place")
+            raise PlanningError(_("home: %(home)s is not a known place", home=change.get("home")))
         doc["teachers"].append({
             "id": WHAT_IF_TEACHER, "name": "What-if teacher", "home": change["home"],
             "levels": [change.get("level")], "max_sessions_per_week": 6,
             "available": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "16:00", "to": "23:00"},
                           {"days": ["sat", "sun"], "from": "08:00", "to": "20:00"}]})
     else:
-        raise PlanningError(f"kind: choose one of {', '.join(WHAT_IF_KINDS)}")
+        raise PlanningError(_("kind: choose one of %(kinds)s", kinds=", ".join(WHAT_IF_KINDS)))
     try:
         read_problem(doc)
     except InvalidProblem as error:
