@@ -40,10 +40,13 @@ def _label(options: Options, slots) -> str:
     return " and ".join(options.problem.slots[int(s)].label for s in slots)
 
 
-def explain(options: Options, table: Timetable, blocked: set[int], group_id) -> dict[int, list[dict]]:
+def explain(options: Options, table: Timetable, blocked: set[int], group_id,
+            region_only: bool = False) -> dict[int, list[dict]]:
     """Reasons for every unplaced learner of this (part of the) problem, by learner index.
 
-    `group_id(group)` gives the id the solution uses for a group.
+    `group_id(group)` gives the id the solution uses for a group.  With
+    `region_only` (a split problem), `no_teacher` speaks of the teachers of
+    the region only and says so (`details.region_teachers_only`).
     """
     problem = options.problem
     unplaced = [l for l in range(len(problem.learners)) if l not in table.group_of]
@@ -148,11 +151,14 @@ def explain(options: Options, table: Timetable, blocked: set[int], group_id) -> 
                                              "slots": _slots_json(options, slots), "rooms": venue.rooms}})
                     break
                 if verdict == "no_teacher":
+                    where = " in this region" if region_only else ""
+                    details = {"course": course.id, "venue": venue.id, "slots": _slots_json(options, slots)}
+                    if region_only:
+                        details["region_teachers_only"] = True
                     mine.append({"code": "no_teacher",
                                  "message": f"A new {course.name} group at {venue.name} on {_label(options, slots)} "
-                                            "would suit, but no teacher is qualified, available and free then.",
-                                 "details": {"course": course.id, "venue": venue.id,
-                                             "slots": _slots_json(options, slots)}})
+                                            f"would suit, but no teacher{where} is qualified, available and free then.",
+                                 "details": details})
                     break
         reasons[l] = _unique(mine)
     return reasons

@@ -125,15 +125,16 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if not options.offers or not problem.learners:
         return dict(options=options, table=start, status="optimal", bound=start.placed_value(),
                     status_quo=today, blocked=blocked, start=start.placed_value())
-    budget = max(0.5, (time_limit - (time.monotonic() - started)) * (1 - TEACHER_SECONDS - AFTER_SECONDS))
     if len(problem.learners) >= PATTERN_MODEL_FROM and not problem.current_groups:
         model = PatternModel(options, start, blocked, problem.weights)
-        progress = (lambda update: report({**update, "bound": trivial})) if report else None
-        table, status, bound = model.solve(budget, workers, seed, progress)
-        bound = trivial
+        report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
     else:
         model = TimetableModel(options, start, blocked, problem.weights)
-        table, status, bound = model.solve(budget, workers, seed, report)
+    # What is left after building the model, minus the teacher phase and the writing.
+    budget = max(0.5, time_limit * (1 - TEACHER_SECONDS - AFTER_SECONDS) - (time.monotonic() - started))
+    table, status, bound = model.solve(budget, workers, seed, report)
+    if isinstance(model, PatternModel):
+        bound = trivial
     if status == "infeasible":
         return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
                     status_quo=today, blocked=blocked, start=start.placed_value())
@@ -193,7 +194,7 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
                   for r in results for g in r["table"].groups for s in g.slots}
     for r in results:
         options, table = r["options"], r["table"]
-        for l, why in explain(options, table, r["blocked"], lambda g: names[id(g)]).items():
+        for l, why in explain(options, table, r["blocked"], lambda g: names[id(g)], len(parts) > 1).items():
             reasons.append({"learner": options.problem.learners[l].id, "reasons": why})
         for s, count in enumerate(what_if(options, table, r["blocked"])):
             slot = options.problem.slots[s]
