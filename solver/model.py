@@ -378,12 +378,12 @@ class TimetableModel:
             teacher = o.teacher_index.get(gp.current.teacher) if gp.current.teacher else None
             if teacher in gp.t:
                 m.add(changed >= 1 - gp.t[teacher])
-            changes.append(int(w.get("change_group", 1)) * changed)
+            changes.append(round(w.get("change_group", 1)) * changed)
         for qi, q in enumerate(self.classes):
             if q.current is not None and not q.fixed:
                 stay = self.class_vars[qi].get(q.current)
                 moved = len(q.members) - (stay[0] if stay else 0)
-                changes.append(int(w.get("change_learner", 1)) * moved)
+                changes.append(round(w.get("change_learner", 1)) * moved)
         self.tier2 = sum(changes) if changes else 0
 
     def _lower_tiers(self) -> None:
@@ -414,14 +414,14 @@ class TimetableModel:
                         m.add(hit <= n)
                         m.add(hit <= len(q.members) * sum(liked))
                         prefer_terms.append(hit)
-        self.tier3 = (int(w.get("share", 1)) * sum(share_terms)
-                      + int(w.get("prefer_day", 20)) * sum(prefer_terms)) if share_terms else 0
+        self.tier3 = (round(w.get("share", 1)) * sum(share_terms)
+                      + round(w.get("prefer_day", 20)) * sum(prefer_terms)) if share_terms else 0
         groups = sum(gp.open for gp in self.places)
         learner_drive = sum(int(o.learner_travel[q.members[0], self.places[gi].venue]) * n
                             for qi, q in enumerate(self.classes) for gi, (n, _) in self.class_vars[qi].items())
         teacher_drive = sum(int(o.teacher_travel[t, gp.venue]) * var for gp in self.places for t, var in gp.t.items())
-        self.tier4 = (int(w.get("group", 60)) * groups + int(w.get("learner_drive", 1)) * learner_drive
-                      + int(w.get("teacher_drive", 1)) * teacher_drive)
+        self.tier4 = (round(w.get("group", 60)) * groups + round(w.get("learner_drive", 1)) * learner_drive
+                      + round(w.get("teacher_drive", 1)) * teacher_drive)
 
     # -- hints and solutions ----------------------------------------------------
     def assignment(self, table: Timetable) -> dict:

@@ -201,9 +201,9 @@ class PatternModel:
             offer = o.offers[i]
             share = float(offer.shares[offer.row_of[rep], p])
             liked = sum(int(o.slot_day[s]) in self.problem.learners[rep].prefer_days for s in offer.patterns[p])
-            tier3.append((int(w.get("share", 1)) * round(100 * share) + int(w.get("prefer_day", 20)) * liked) * var)
-            tier4.append(int(w.get("learner_drive", 1)) * int(o.learner_travel[rep, offer.venue]) * var)
-        tier4 += [int(w.get("group", 60)) * var for var in self.N.values()]
+            tier3.append((round(w.get("share", 1)) * round(100 * share) + round(w.get("prefer_day", 20)) * liked) * var)
+            tier4.append(round(w.get("learner_drive", 1)) * int(o.learner_travel[rep, offer.venue]) * var)
+        tier4 += [round(w.get("group", 60)) * var for var in self.N.values()]
         return sum(tier3), sum(tier4)
 
     def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):

@@ -16,6 +16,15 @@ written timetable: [placed (by priority), changes against `current`, share
 points (100 x each placed learner's attendable share, plus `prefer_day`
 weight per session on a preferred day), group and driving cost (`group`
 weight per group plus driving minutes of learners and teachers)].
+
+`weights` in the problem may override, within their tier (rounded to whole
+numbers): `change_learner` (1, per learner moved or removed), `change_group`
+(1, per group of `current` with other slots, venue or teacher, or closed),
+`share` (1, per share point), `prefer_day` (20, per session on a preferred
+day), `group` (60, per opened group), `learner_drive` and `teacher_drive`
+(1, per minute from home to the venue).  Tiers stay strictly ordered.
+`stats` also reports `status_quo_placed`, `start_placed` (the greedy start)
+and `regions`.
 """
 
 from __future__ import annotations
@@ -94,8 +103,8 @@ def _changes(problem: Problem, groups: list[dict]) -> tuple[dict, int]:
             changed.append({"group": old.id, "fields": fields})
     opened = sorted(g["id"] for g in groups if g["id"] not in {c.id for c in problem.current_groups})
     w = problem.weights
-    tier2 = int(w.get("change_learner", 1)) * (len(moved) + len(removed)) \
-        + int(w.get("change_group", 1)) * (len(changed) + len(closed))
+    tier2 = round(w.get("change_learner", 1)) * (len(moved) + len(removed)) \
+        + round(w.get("change_group", 1)) * (len(changed) + len(closed))
     return ({"learners": {"moved": moved, "added": added, "removed": removed},
              "groups": {"changed": changed, "opened": opened, "closed": closed}}, tier2)
 
@@ -112,17 +121,17 @@ def write_solution(problem: Problem, parts: list[tuple[Options, Timetable]], rea
         for g in table.groups:
             groups.append(_group_json(options, g, names[id(g)]))
             offer = options.offer(g.course, g.venue)
-            tier4 += int(w.get("group", 60))
+            tier4 += round(w.get("group", 60))
             if g.teacher is not None:
-                tier4 += int(w.get("teacher_drive", 1)) * int(options.teacher_travel[g.teacher, g.venue])
+                tier4 += round(w.get("teacher_drive", 1)) * int(options.teacher_travel[g.teacher, g.venue])
             for l in g.learners:
                 share = options.share(l, offer, g.slots)
                 attendance[p.learners[l].id] = round(share, 3)
                 tier1 += p.learners[l].priority
-                tier3 += int(w.get("share", 1)) * round(100 * share)
-                tier3 += int(w.get("prefer_day", 20)) * sum(p.slots[s].day in p.learners[l].prefer_days
+                tier3 += round(w.get("share", 1)) * round(100 * share)
+                tier3 += round(w.get("prefer_day", 20)) * sum(p.slots[s].day in p.learners[l].prefer_days
                                                             for s in g.slots)
-                tier4 += int(w.get("learner_drive", 1)) * int(options.learner_travel[l, g.venue])
+                tier4 += round(w.get("learner_drive", 1)) * int(options.learner_travel[l, g.venue])
     groups.sort(key=lambda g: g["id"])
     changes, tier2 = _changes(problem, groups)
     return {
