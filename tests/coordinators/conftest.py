@@ -248,4 +248,4 @@ def counts(region_app):
     from nortime.services.counting import region_counts
 
     with region_app.test_request_context("/?lang=en"), force_locale("en"):
-        yield region_counts(now=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
+        return region_counts(now=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
