@@ -161,6 +161,11 @@ def lost_link():
     return render_template("learners/lost.html", form=form), 200 if not form.errors else 422
 
 
+@bp.errorhandler(429)
+def too_many_requests(error):
+    return render_template("learners/too_many.html"), 429
+
+
 @bp.get("/me/sent")
 def lost_link_sent():
     return render_template("learners/lost_sent.html")

@@ -152,3 +152,24 @@ def test_lost_link_mails_the_link_in_the_learners_language_and_reveals_nothing(r
     assert "Cześć Anna Nowak" in body and message["Subject"] == "Twoja strona w nortime"  # the learner's language
     empty = client.post("/me", data={"contact": ""})
     assert empty.status_code == 422
+
+
+def test_link_requests_are_rate_limited_with_a_friendly_page(tmp_path, monkeypatch):
+    from nortime import create_app
+    from nortime.extensions import limiter
+
+    monkeypatch.setenv("NORTIME_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": True, "SERVER_NAME": "nortime.test",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limit.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+    client = app.test_client()
+    answers = [client.post("/me?lang=en", data={"contact": f"person{i}@example.org"}).status_code for i in range(6)]
+    assert answers[:5] == [302] * 5
+    assert answers[5] == 429
+    page = client.post("/me?lang=en", data={"contact": "x@example.org"})
+    assert page.status_code == 429 and "Please wait a little" in page.data.decode()
+    with app.app_context():
+        limiter.reset()
