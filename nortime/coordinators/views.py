@@ -80,7 +80,8 @@ def all_tables(counts) -> dict[str, CountTable]:
 def index():
     counts = counting.region_counts()
     return render_template("coordinators/dashboard.html", counts=counts, charts=charts(counts),
-                           cell_text=cell_text, row_label=row_label, ranked=ranked, texts=hidden_texts())
+                           cell_text=cell_text, row_label=row_label, ranked=ranked, texts=hidden_texts(),
+                           number=local_number)
 
 
 @bp.route("/tables/<key>.csv")
