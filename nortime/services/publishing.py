@@ -37,6 +37,16 @@ def _send_mail(to: str | None, subject: str, body: str) -> bool:
     return send_mail(to, subject, body)
 
 
+def _link(learner: Learner) -> str:
+    """The learner's personal page, or "" where no absolute link can be made (a command without BASE_URL)."""
+    try:
+        from ..learners.page import personal_link
+
+        return personal_link(learner)
+    except (ImportError, RuntimeError):
+        return ""
+
+
 def _weekly_times(group: Group) -> str:
     from ..i18n import weekday_name
 
@@ -124,10 +134,10 @@ def notify_placed(plan: Plan, before: dict[int, tuple | None]) -> int:
             with force_locale(learner.language or "nb"):
                 subject = _("Your Norwegian course: %(course)s", course=group.course.name)
                 body = _("Hello %(name)s,\n\nYou have a place in %(course)s at %(venue)s, %(times)s, "
-                         "from %(first)s to %(last)s.\n\nYour personal page and calendar link show every session.\n",
-                         name=learner.name, course=group.course.name, venue=group.venue.name,
+                         "from %(first)s to %(last)s.\n\nYour personal page and calendar link show every session: "
+                         "%(link)s\n", name=learner.name, course=group.course.name, venue=group.venue.name,
                          times=_weekly_times(group), first=plan.term.first_day.isoformat(),
-                         last=plan.term.last_day.isoformat())
+                         last=plan.term.last_day.isoformat(), link=_link(learner))
                 sent += _send_mail(learner.email, subject, body)
     return sent
 
@@ -208,16 +218,18 @@ def notify_change(group: Group, change: SessionChange) -> int:
         learner: Learner = placement.learner
         with force_locale(learner.language or "nb"):
             day = format_date(change.occurrence_date, "full")
+            link = _link(learner)
             if change.kind == "cancelled":
                 subject = _("Cancelled: %(course)s on %(day)s", course=group.course.name, day=day)
                 body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is cancelled.\n"
-                         "Reason: %(reason)s\n", name=learner.name, course=group.course.name,
-                         venue=group.venue.name, day=day, reason=change.reason)
+                         "Reason: %(reason)s\n%(link)s\n", name=learner.name, course=group.course.name,
+                         venue=group.venue.name, day=day, reason=change.reason, link=link)
             else:
                 subject = _("Moved: %(course)s on %(day)s", course=group.course.name, day=day)
                 body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is moved to "
-                         "%(start)s–%(end)s.\nReason: %(reason)s\n", name=learner.name, course=group.course.name,
-                         venue=group.venue.name, day=day, start=change.new_start.strftime("%Y-%m-%d %H:%M"),
-                         end=change.new_end.strftime("%H:%M"), reason=change.reason)
+                         "%(start)s–%(end)s.\nReason: %(reason)s\n%(link)s\n", name=learner.name,
+                         course=group.course.name, venue=group.venue.name, day=day,
+                         start=change.new_start.strftime("%Y-%m-%d %H:%M"), end=change.new_end.strftime("%H:%M"),
+                         reason=change.reason, link=link)
             sent += _send_mail(learner.email, subject, body)
     return sent

@@ -86,10 +86,14 @@ def mailbox(demo_app, monkeypatch):
 
     from nortime import mail
 
-    sent = []
+    class Mailbox(list):
+        bodies: dict = {}
+
+    sent = Mailbox()
 
     def send_mail(to, subject, body):
         sent.append((to, subject, str(get_locale())))
+        sent.bodies[to] = body
         return True
 
     demo_app.config["MAIL_SERVER"] = "smtp.example.org"
@@ -109,6 +113,8 @@ def test_cancelling_a_session_tells_each_learner_in_their_language(demo_app, mai
         assert result.notified == len(group.placements)
         expected = sorted((p.learner.email, p.learner.language) for p in group.placements)
         assert sorted((to, language) for to, _, language in mailbox) == expected
+        learner = group.placements[0].learner
+        assert learner.access_token in mailbox.bodies[learner.email]  # the link to their page
         change = db.session.scalar(select(SessionChange).where(SessionChange.group_id == group.id))
         assert (change.occurrence_date, change.kind, change.reason) == (day, "cancelled", "Teacher ill")
         later = publishing.change_session(group, _next_session(group, day + dt.timedelta(days=10)), "cancelled",
