@@ -55,7 +55,7 @@ class RunBusy(RuntimeError):
 
 
 def active_run(provider: Provider, purpose: str | None = "plan") -> SolveRun | None:
-    """The provider's run that is still queued or running (after noticing dead workers), if any."""
+    """The provider's run (of this purpose; None: any) still queued or running, after noticing dead workers."""
     query = select(SolveRun).where(SolveRun.provider_id == provider.id, SolveRun.status.in_(ACTIVE))
     if purpose is not None:
         query = query.where(SolveRun.purpose == purpose)
@@ -67,11 +67,14 @@ def active_run(provider: Provider, purpose: str | None = "plan") -> SolveRun | N
 
 def create_run(provider: Provider, term: Term, problem: Mapping, *, purpose: str = "plan",
                time_limit: float | None = None, user_id: int | None = None) -> SolveRun:
-    """A queued SolveRun (committed); RunBusy when a plan run of this provider is still active."""
-    if purpose == "plan":
-        busy = active_run(provider, "plan")
-        if busy is not None:
-            raise RunBusy(busy)
+    """A queued SolveRun (committed); RunBusy while another run of this provider is active.
+
+    One run per provider at a time: a second plan would race the first for the draft, and a
+    what-if beside a plan would halve the optimizer's time on a small machine.
+    """
+    busy = active_run(provider, None)
+    if busy is not None:
+        raise RunBusy(busy)
     run = SolveRun(provider_id=provider.id, term_id=term.id, status="queued", purpose=purpose,
                    time_limit=float(time_limit or current_app.config["SOLVER_TIME_LIMIT"]),
                    problem=dict(problem), created_by_id=user_id, progress={})

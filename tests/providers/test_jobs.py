@@ -73,13 +73,15 @@ def test_an_optimizer_error_fails_the_run_with_its_message(demo_app, monkeypatch
         assert planning.draft_plan(provider, term) is None
 
 
-def test_a_second_plan_for_the_same_provider_is_refused_while_one_runs(demo_app):
+def test_a_second_run_for_the_same_provider_is_refused_while_one_runs(demo_app):
     with demo_app.app_context():
         provider, term = _provider()
         first = jobs.create_run(provider, term, planning.build_problem(provider, term))
         with pytest.raises(jobs.RunBusy) as refused:
             jobs.create_run(provider, term, planning.build_problem(provider, term))
         assert refused.value.run.id == first.id
+        with pytest.raises(jobs.RunBusy):
+            jobs.create_run(provider, term, planning.build_problem(provider, term), purpose="what-if")
         other, other_term = _provider("fu-nord")
         assert jobs.create_run(other, other_term, planning.build_problem(other, other_term)).status == "queued"
 
