@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from solver.presets import PRESETS
 
+from ..extensions import limiter
 from ..services import signup
 from . import bp
 from .flow import Flow
@@ -204,6 +205,7 @@ def busy_step(flow: Flow, learner=None):
 
 
 @bp.route("/signup/check", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])  # sign-ups from one address; a family or a class may share one
 def signup_check():
     draft = SIGNUP.draft()
     if not draft.get("about"):
