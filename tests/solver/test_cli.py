@@ -50,10 +50,3 @@ def test_non_json_file_is_one_line_not_a_traceback(tmp_path):
     done = run(path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "not a JSON document" in done.stderr
-
-
-def test_reads_standard_input():
-    problem = base_problem([learner(f"L{i}") for i in range(3)])
-    done = run("-", "--time-limit", 2, stdin=json.dumps(problem))
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["placed"] == 3
