@@ -121,8 +121,8 @@ class AboutForm(FlaskForm):
     """Step 1 of sign-up, and the page where a learner edits their details."""
 
     name = StringField(_l("Your name"), validators=[check_name])
-    email = StringField(_l("E-mail address"), validators=[check_email], render_kw={"autocomplete": "email", "inputmode": "email"})
-    phone = StringField(_l("Mobile phone number"), validators=[check_phone], render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    email = StringField(_l("E-mail address"), validators=[check_email], render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"})
+    phone = StringField(_l("Mobile phone number"), validators=[check_phone], render_kw={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr"})
     language = SelectField(_l("Your language for messages"), validate_choice=False,
                            validators=[choice(LANGUAGES, _l("Choose a language from the list."))])
     home = SelectField(_l("Where do you live?"), validate_choice=False)
