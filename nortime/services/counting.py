@@ -240,14 +240,14 @@ def status_values(facts: list[LearnerFacts]) -> dict[str, int]:
             "not_placed": counts["not_placed"], "attending": sum(fact.attending for fact in facts)}
 
 
-def headline_table(facts: list[LearnerFacts]) -> CountTable:
+def headline_table(facts: list[LearnerFacts], forced: frozenset = frozenset()) -> CountTable:
     return CountTable("region", _("The region"), _("Area"), people_columns(),
                       rows=(), total=Row(TOTAL, _("Total"), status_values(facts)),
-                      parts={"signed_up": STATUSES})
+                      parts={"signed_up": STATUSES}, forced=forced)
 
 
 def breakdown_table(key: str, caption: str, row_header: str, facts: list[LearnerFacts], attribute,
-                    labels: dict, headline: CountTable) -> CountTable:
+                    labels: dict, forced: frozenset) -> CountTable:
     """Learners grouped by `attribute(fact)`; every key of `labels` gets a row, in the order given."""
     grouped: dict[object, list[LearnerFacts]] = {label_key: [] for label_key in labels}
     for fact in facts:
@@ -257,11 +257,11 @@ def breakdown_table(key: str, caption: str, row_header: str, facts: list[Learner
     return CountTable(key, caption, row_header, people_columns(), rows,
                       total=Row(TOTAL, _("Total"), status_values(facts)), parts={"signed_up": STATUSES},
                       additive=frozenset(("signed_up", "placed", "waiting", "not_placed", "attending")),
-                      forced=headline.hidden)
+                      forced=forced)
 
 
-def venue_table(facts: list[LearnerFacts], now: dt.datetime,
-                headline: CountTable, groups: list[GroupSessions]) -> CountTable:
+def venue_table(facts: list[LearnerFacts], now: dt.datetime, forced: frozenset,
+                groups: list[GroupSessions]) -> CountTable:
     """Placed learners, sessions and teaching hours per venue of the published plans."""
     venues = {venue.id: venue for venue in db.session.scalars(select(Venue).order_by(Venue.name))}
     placed = Counter(fact.venue_id for fact in facts if fact.status == "placed")
@@ -296,7 +296,7 @@ def venue_table(facts: list[LearnerFacts], now: dt.datetime,
     # A learner may have attended at two venues, so only "placed" adds up over the rows.
     return CountTable("venue", _("Participants by venue"), _("Venue"), columns, rows,
                       total=Row(TOTAL, _("Total"), values(venues)), additive=frozenset(("placed",)),
-                      forced=headline.hidden & {(TOTAL, "placed"), (TOTAL, "attending")})
+                      forced=forced)
 
 
 def week_table(weeks: list[WeekFigures]) -> CountTable:
@@ -309,7 +309,7 @@ def week_table(weeks: list[WeekFigures]) -> CountTable:
     return CountTable("week", _("Participants week by week"), _("Week"), columns, rows)
 
 
-def unplaced_table(facts: list[LearnerFacts], municipality_names: dict[str, str], headline: CountTable) -> CountTable:
+def unplaced_table(facts: list[LearnerFacts], municipality_names: dict[str, str], forced: frozenset) -> CountTable:
     """Not-placed learners: one row per main reason, one column per home municipality, and the total."""
     left_out = [fact for fact in facts if fact.status == "not_placed"]
     numbers = sorted({fact.municipality for fact in left_out}, key=lambda number: municipality_names.get(number, number))
@@ -327,11 +327,10 @@ def unplaced_table(facts: list[LearnerFacts], municipality_names: dict[str, str]
     ordered = sorted(by_reason.items(), key=lambda item: (REASON_ORDER.index(item[0]) if item[0] in REASON_ORDER
                                                          else len(REASON_ORDER), item[0]))
     rows = tuple(Row(code, reason_label(code), values(members)) for code, members in ordered)
-    forced = {(TOTAL, "all")} if (TOTAL, "not_placed") in headline.hidden else set()
     return CountTable("unplaced", _("Not placed, by main reason and home municipality"), _("Main reason"),
                       columns, rows, total=Row(TOTAL, _("Total"), values(left_out)),
                       parts={"all": tuple(numbers)}, additive=frozenset(column.key for column in columns),
-                      forced=frozenset(forced))
+                      forced=forced)
 
 
 def what_if_table(plans: dict[int, Plan]) -> CountTable | None:
@@ -398,29 +397,64 @@ def region_counts(now: dt.datetime | None = None) -> RegionCounts:
     plans = published_plans()
     facts = learner_facts(plans)
     municipality_names = dict(db.session.execute(select(Municipality.number, Municipality.name)).tuples().all())
-    providers = dict(db.session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).tuples().all())
-    headline = headline_table(facts)
     groups = plan_sessions(plans)
     weeks, planned_hours, delivered_hours = week_figures(plans, facts, now, groups)
-    municipalities = dict(sorted(municipality_names.items(), key=lambda item: item[1]))
+    headline, tables = consistent_tables(facts, municipality_names, now, groups)
+    tables["week"] = week_table(weeks)
+    return RegionCounts(headline, tables, what_if_table(plans), round(planned_hours, 1), round(delivered_hours, 1),
+                        municipality_names)
+
+
+def consistent_tables(facts: list[LearnerFacts], municipality_names: dict[str, str], now: dt.datetime,
+                      groups: list[GroupSessions]) -> tuple[CountTable, dict[str, CountTable]]:
+    """The headline and the breakdowns, with every number that two tables share hidden in both or neither.
+
+    The region's totals appear in every breakdown, and "not placed" per
+    municipality both in the municipality table and under the reasons. A cell
+    one table hides (say, as a complement) is forced hidden in the others, and
+    the tables are worked out again, until they agree (hidden cells only grow).
+    """
     from ..models import LEVELS
 
+    providers = dict(db.session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).tuples().all())
     provider_labels: dict = {**providers}
     if any(fact.provider_id is None for fact in facts):
         provider_labels[None] = _("No provider chosen")
     rota_types = sorted({fact.rota_type for fact in facts}, key=lambda rota: rota_label(rota))
-    tables = {
-        "municipality": breakdown_table("municipality", _("Participants by home municipality"), _("Municipality"),
-                                        facts, lambda fact: fact.municipality, municipalities, headline),
-        "level": breakdown_table("level", _("Participants by level"), _("Level"), facts,
-                                 lambda fact: fact.level, {level: level for level in LEVELS}, headline),
-        "venue": venue_table(facts, now, headline, groups),
-        "provider": breakdown_table("provider", _("Participants by provider"), _("Provider"), facts,
-                                    lambda fact: fact.provider_id, provider_labels, headline),
-        "rota": breakdown_table("rota", _("Participants by work rota"), _("Work rota"), facts,
-                                lambda fact: fact.rota_type, {rota: rota_label(rota) for rota in rota_types}, headline),
-        "week": week_table(weeks),
-        "unplaced": unplaced_table(facts, municipality_names, headline),
-    }
-    return RegionCounts(headline, tables, what_if_table(plans), round(planned_hours, 1), round(delivered_hours, 1),
-                        municipality_names)
+    municipalities = dict(sorted(municipality_names.items(), key=lambda item: item[1]))
+    region_hidden: set[str] = set()  # headline columns to hide
+    not_placed_hidden: set[str] = set()  # municipality numbers whose "not placed" to hide
+    while True:
+        headline = headline_table(facts, frozenset((TOTAL, key) for key in region_hidden))
+        totals = frozenset(cell for cell in headline.hidden)
+        tables = {
+            "municipality": breakdown_table(
+                "municipality", _("Participants by home municipality"), _("Municipality"), facts,
+                lambda fact: fact.municipality, municipalities,
+                totals | {(number, "not_placed") for number in not_placed_hidden}),
+            "level": breakdown_table("level", _("Participants by level"), _("Level"), facts,
+                                     lambda fact: fact.level, {level: level for level in LEVELS}, totals),
+            "venue": venue_table(facts, now, totals & {(TOTAL, "placed"), (TOTAL, "attending")}, groups),
+            "provider": breakdown_table("provider", _("Participants by provider"), _("Provider"), facts,
+                                        lambda fact: fact.provider_id, provider_labels, totals),
+            "rota": breakdown_table("rota", _("Participants by work rota"), _("Work rota"), facts,
+                                    lambda fact: fact.rota_type, {rota: rota_label(rota) for rota in rota_types},
+                                    totals),
+        }
+        municipality_not_placed = {row for row, column in tables["municipality"].hidden if column == "not_placed"}
+        tables["unplaced"] = unplaced_table(
+            facts, municipality_names,
+            frozenset({(TOTAL, "all")} if (TOTAL, "not_placed") in totals else set())
+            | {(TOTAL, number) for number in municipality_not_placed})
+        wanted_region = {column for row, column in totals}
+        for table in tables.values():
+            wanted_region |= {column for row, column in table.hidden
+                              if row == TOTAL and column in headline.total.values}
+        if (TOTAL, "all") in tables["unplaced"].hidden:
+            wanted_region.add("not_placed")
+        wanted_not_placed = municipality_not_placed | {
+            column for row, column in tables["unplaced"].hidden if row == TOTAL and column != "all"}
+        if wanted_region == {column for row, column in totals} and wanted_not_placed == municipality_not_placed:
+            return headline, tables
+        region_hidden |= wanted_region
+        not_placed_hidden |= wanted_not_placed
