@@ -208,6 +208,13 @@ def busy_step(flow: Flow, learner=None):
 @limiter.limit("20 per hour", methods=["POST"])  # sign-ups from one address; a family or a class may share one
 def signup_check():
     draft = SIGNUP.draft()
+    if request.method == "POST" and not draft.get("nonce"):
+        # The same form sent again after it succeeded (back button, double click): show what the first made.
+        from ..services.learner_page import learner_by_token
+
+        done = learner_by_token(request.form.get("nonce", ""))
+        if done is not None:
+            return redirect(url_for("learners.welcome", token=done.access_token))
     if not draft.get("about"):
         return redirect(SIGNUP.url("about"))
     if "rota" not in draft:

@@ -67,6 +67,7 @@ def test_double_submission_creates_one_learner(region, client):
     second = client.post("/signup/check", data={"consent": "y", "nonce": nonce})
     assert first.status_code == 302
     assert second.status_code == 302
+    assert second.headers["Location"].split("?")[0] == first.headers["Location"].split("?")[0]  # the same page
     assert count_learners(region) == 1
     with region.app_context():
         learner = db.session.scalars(select(Learner)).one()
