@@ -8,17 +8,19 @@ The rule (the same on the dashboard, in CSV downloads and on the command line):
    never makes another number hide, even where it could be worked out.
 2. Complementary: a table lists "lines" of cells that add up, e.g. signed up
    = placed + waiting + not placed in one row, or the rows of a column adding
-   up to the total row. No line may hold exactly one hidden cell, because the
-   shown cells would give it away; when one does, its smallest shown cell is
-   hidden too (shown as "hidden", since it may well be 5 or more), and so on
-   until no line does.
-3. The region's totals are decided once (the headline figures) and every
-   breakdown table hides the same total cells, so two tables cannot be played
-   off against each other through their totals.
+   up to the total row. No line may leave exactly one cell unknown, because
+   the shown cells would give it away; when one does, its smallest shown cell
+   is hidden too (shown as "hidden", since it may well be 5 or more), and so
+   on until no line does (an unknown empty cell excepted, see 1).
+3. Numbers that several tables share (the region's totals, which every
+   breakdown repeats; "not placed" per municipality, in the municipality
+   table and under the reasons) are hidden in all of them or in none; see
+   `nortime.services.counting.consistent_tables`.
 
-What the rule does not promise: safety against sums across several tables
-(e.g. municipality table minus level table). Coordinators only see counts
-built from the same learners, and every breakdown table is by one attribute.
+What the rule does not promise: safety against reasoning beyond sums along
+lines, e.g. from "all cells are non-negative" or from comparing two
+breakdowns by different attributes (municipality and level are never
+crossed in one table, so their margins alone rarely pin anybody down).
 """
 from __future__ import annotations
 
