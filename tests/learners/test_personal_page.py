@@ -173,3 +173,30 @@ def test_link_requests_are_rate_limited_with_a_friendly_page(tmp_path, monkeypat
     assert page.status_code == 429 and "Please wait a little" in page.data.decode()
     with app.app_context():
         limiter.reset()
+
+
+def test_edit_rota_by_custom_cycle_and_by_roster_file(region, learner_token, client):
+    import io
+
+    base = f"/me/{learner_token}"
+    assert client.post(f"{base}/rota", data={"method": "custom"}).headers["Location"].endswith(f"{base}/rota/custom")
+    response = client.post(f"{base}/rota/custom?weeks=1", data={"save": "1", "weeks": "1", "week": "1",
+                                                                "kind_5": "away"})
+    assert response.headers["Location"].endswith(f"{base}/busy")
+    client.post(f"{base}/busy", data={})
+    client.post(f"{base}/rota/check")
+    with region.app_context():
+        rota = db.session.scalars(select(Learner)).one().rota
+        assert rota.preset == "custom" and rota.cycle == [[], [], [], [], [], "away", []]
+    roster = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:1@t\r\n"
+              b"DTSTART:20270112T070000\r\nDTEND:20270112T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    response = client.post(f"{base}/rota/upload", data={"roster": (io.BytesIO(roster), "r.ics")},
+                           content_type="multipart/form-data")
+    assert response.headers["Location"].endswith(f"{base}/busy")
+    client.post(f"{base}/busy", data={})
+    assert client.post(f"{base}/rota/check").status_code == 302
+    with region.app_context():
+        rota = db.session.scalars(select(Learner)).one().rota
+        assert rota.preset == "ics" and rota.cycle == [[], [["07:00", "15:00"]], [], [], [], [], []]
+    # Another learner's page cannot use this learner's draft, and a wrong token is 404 on every step.
+    assert client.get("/me/" + "y" * 43 + "/rota/custom").status_code == 404
