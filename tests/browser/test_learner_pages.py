@@ -206,6 +206,8 @@ def test_no_axe_violations_on_any_learner_page(live_server, live_app, browser, h
     visit(f"/me/{token}", "my page, not placed")
     place_learner(live_app, token, placed=True)
     visit(f"/me/{token}", "my page, placed")
+    visit("/", "home with published times")
+    visit(f"/me/{token}", "my page, placed")
     page.click("text=" + page.locator("ul.actions-list li").last.inner_text())
     page.check("#sure")
     page.click("main button[type=submit]")
