@@ -1,4 +1,17 @@
-"""Outgoing e-mail over SMTP, configured by MAIL_* settings; off while MAIL_SERVER is unset."""
+"""Outgoing e-mail over SMTP, configured by MAIL_* settings; off while MAIL_SERVER is unset.
+
+In instance/config.py, for example:
+
+    MAIL_SERVER = "smtp.example.no"
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True          # STARTTLS
+    MAIL_USERNAME = "nortime"
+    MAIL_PASSWORD = "..."
+    MAIL_SENDER = "nortime <no-reply@example.no>"
+    BASE_URL = "https://nortime.example.no"   # so links in mails point at the public site
+
+Without MAIL_SERVER nothing is sent: learners see their personal link on screen only.
+"""
 from __future__ import annotations
 
 import logging
