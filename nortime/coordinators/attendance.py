@@ -6,8 +6,9 @@ if it did not exist.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,11 @@ from ..services import attendance as service
 from ..services.timetable import group_sessions
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
+
+
+def local_today() -> dt.date:
+    """Today where the courses are (the app's TIMEZONE), not on the server's clock."""
+    return dt.datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def own_group(group_id: int):
@@ -28,7 +34,9 @@ def own_group(group_id: int):
 @bp.route("/")
 @role_required("provider_staff")
 def groups():
-    return render_template("coordinators/attendance_groups.html", groups=service.groups_for(current_user))
+    mine = service.groups_for(current_user)
+    return render_template("coordinators/attendance_groups.html", groups=mine,
+                           today=service.sessions_on(mine, local_today()))
 
 
 @bp.route("/group/<int:group_id>")
@@ -36,7 +44,7 @@ def groups():
 def sessions(group_id: int):
     group = own_group(group_id)
     all_sessions = group_sessions(group)
-    today = dt.date.today()
+    today = local_today()
     # Open at the session nearest today, where a teacher most likely wants to be.
     upcoming = next((session for session in all_sessions if session.occurrence_date >= today), None)
     registered = service.registered_dates(group)

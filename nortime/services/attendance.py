@@ -174,3 +174,10 @@ def attended_hours(learner: Learner) -> float:
 def registered_dates(group: Group) -> set[dt.date]:
     """The dates of the group's sessions that have attendance registered."""
     return set(db.session.scalars(select(Attendance.occurrence_date).where(Attendance.group_id == group.id).distinct()))
+
+
+def sessions_on(groups: list[Group], day: dt.date) -> list[tuple[Group, Session]]:
+    """The groups' sessions that take place on `day` (by their actual start, moved ones included), by time."""
+    found = [(group, session) for group in groups for session in group_sessions(group)
+             if session.start.date() == day]
+    return sorted(found, key=lambda pair: pair[1].start)

@@ -107,3 +107,14 @@ def test_no_what_if_table_without_signals(app, region):
         db.session.get(SolveRun, region.alpha_run).solution = {"what_if": "not a list"}
         db.session.commit()
         assert region_counts().what_if is None
+
+
+def test_todays_sessions_come_first(app, region, staff, sign_in, monkeypatch):
+    import nortime.coordinators.attendance as pages
+
+    monkeypatch.setattr(pages, "local_today", lambda: dt.date(2026, 1, 12))
+    client = sign_in(staff.alpha_staff)
+    page = client.get("/coordinator/attendance/?lang=en").text
+    today = page.split("All groups")[0]
+    assert f"/coordinator/attendance/group/{region.g1}/2026-01-12" in today
+    assert f"/group/{region.g2}/" not in today  # G2 meets on Tuesdays
