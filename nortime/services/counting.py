@@ -124,10 +124,11 @@ def published_plans() -> dict[int, Plan]:
 def learner_facts(plans: dict[int, Plan]) -> list[LearnerFacts]:
     """One LearnerFacts per signed-up learner (names are never read)."""
     plan_ids = [plan.id for plan in plans.values()]
-    placed = {learner_id: (plan_id, venue_id) for learner_id, plan_id, venue_id in db.session.execute(
+    # By (learner, plan): a learner may sit in another provider's plan too, which must not count.
+    placed = {(learner_id, plan_id): venue_id for learner_id, plan_id, venue_id in db.session.execute(
         select(Placement.learner_id, Placement.plan_id, Group.venue_id).join(Group, Group.id == Placement.group_id)
         .where(Placement.plan_id.in_(plan_ids)))}
-    unplaced = {learner_id: (plan_id, reasons) for learner_id, plan_id, reasons in db.session.execute(
+    unplaced = {(learner_id, plan_id): reasons for learner_id, plan_id, reasons in db.session.execute(
         select(Unplacement.learner_id, Unplacement.plan_id, Unplacement.reasons)
         .where(Unplacement.plan_id.in_(plan_ids)))}
     attending = set(db.session.scalars(select(Attendance.learner_id).where(Attendance.present.is_(True)).distinct()))
@@ -137,13 +138,13 @@ def learner_facts(plans: dict[int, Plan]) -> list[LearnerFacts]:
         .where(Learner.withdrawn_at.is_(None)))
     facts = []
     for learner_id, provider_id, level, municipality, rota_id, preset in rows:
-        own_plan = plans.get(provider_id)
-        status, venue_id, reason = "waiting", None, None
         # Only the learner's own provider's published plan decides their status.
-        if own_plan is not None and placed.get(learner_id, (None,))[0] == own_plan.id:
-            status, venue_id = "placed", placed[learner_id][1]
-        elif own_plan is not None and unplaced.get(learner_id, (None,))[0] == own_plan.id:
-            status, reason = "not_placed", main_reason(unplaced[learner_id][1])
+        own = (learner_id, plans[provider_id].id) if provider_id in plans else None
+        status, venue_id, reason = "waiting", None, None
+        if own in placed:
+            status, venue_id = "placed", placed[own]
+        elif own in unplaced:
+            status, reason = "not_placed", main_reason(unplaced[own])
         rota_type = "none" if rota_id is None else (preset or "custom")
         facts.append(LearnerFacts(learner_id, provider_id, municipality, level, rota_type, status, venue_id,
                                   reason, learner_id in attending))
