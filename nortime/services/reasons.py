@@ -252,9 +252,16 @@ def describe_reasons(reasons: Iterable[Mapping] | None, learner=None) -> list[st
 def help_hints(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
     """What the learner could change that would most likely help, one hint per kind of reason."""
     hints: list[str] = []
-    codes = [reason.get("code") for reason in reasons or () if isinstance(reason, Mapping)]
-    for code in codes:
-        if code == "no_venue_in_reach":
+    for reason in reasons or ():
+        if not isinstance(reason, Mapping):
+            continue
+        code = reason.get("code")
+        details = reason.get("details") if isinstance(reason.get("details"), Mapping) else {}
+        if code == "no_venue_in_reach" and details.get("minutes") and _venue(details, None) is not None:
+            hint = _("If you can travel %(minutes)s minutes, you can reach %(venue)s. "
+                     "You can change how far you can travel on this page.",
+                     minutes=details["minutes"], venue=_venue_name(_venue(details, None)))
+        elif code == "no_venue_in_reach":
             hint = _("Travelling a bit further would help. You can change how far you can travel on this page.")
         elif code == "rota_conflict":
             hint = _("Weekend classes, or other days, may fit better. Tell us if your rota changes.")

@@ -93,3 +93,6 @@ def test_the_optimizers_own_details_are_read(region, learner_token):
     assert "Only 2 people on the waiting list can come on Tuesday 18:00 and Thursday 18:00" in text
     assert "no teacher is free then" in text
     assert "fits your times, but it is full" in text and "every room there is taken then" in text
+    with region.test_request_context("/?lang=en"):
+        hints = help_hints(reasons, _learner(learner_token))
+    assert "If you can travel 45 minutes, you can reach Midt-Troms voksenopplæring Finnsnes." in hints[1]
