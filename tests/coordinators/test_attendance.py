@@ -98,17 +98,6 @@ def test_new_attendance_feeds_the_counts(app, region):
         assert region_counts().headline.total.values["attending"] == before + 2 == 13
 
 
-def test_no_what_if_table_without_signals(app, region):
-    from nortime.db import db
-    from nortime.models import SolveRun
-    from nortime.services.counting import region_counts
-
-    with app.test_request_context("/?lang=en"):
-        db.session.get(SolveRun, region.alpha_run).solution = {"what_if": "not a list"}
-        db.session.commit()
-        assert region_counts().what_if is None
-
-
 def test_todays_sessions_come_first(app, region, staff, sign_in, monkeypatch):
     import nortime.coordinators.attendance as pages
 
