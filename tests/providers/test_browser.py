@@ -28,21 +28,40 @@ def live_server(demo_app):
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def browser_page():
+def in_browser(script) -> None:
+    """Run script(page) in headless Chromium, in a thread of its own.
+
+    Playwright's sync API refuses a thread where an asyncio loop runs, and an
+    earlier test of the session may have left one running in the main thread.
+    """
     playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
+    failure = []
+
+    def drive():
         try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            browser.close()
+            with playwright.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
+                try:
+                    page = browser.new_page()
+                    page.set_default_timeout(30_000)
+                    script(page)
+                finally:
+                    browser.close()
+        except BaseException as error:  # handed to the test's thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=drive, name="browser")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
-def test_plan_progress_review_publish(demo_app, live_server, browser_page, staff):
-    page = browser_page
+def test_plan_progress_review_publish(demo_app, live_server, staff):
+    in_browser(lambda page: plan_progress_review_publish(page, demo_app, live_server, staff))
+
+
+def plan_progress_review_publish(page, demo_app, live_server, staff):
     page.goto(f"{live_server}/login?lang=en")
     page.get_by_label("E-mail").fill(staff.email)
     page.get_by_label("Password").fill("correct horse 1")
