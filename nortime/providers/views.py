@@ -237,7 +237,7 @@ def _set_locked(item, plan_id: int):
         planning.set_locked(item, request.form.get("locked") == "1")
     except planning.PlanningError as error:
         flash(str(error), "error")
-    return redirect(url_for("providers.plan_review", plan_id=plan_id) + request.form.get("anchor", ""))
+    return redirect(url_for("providers.plan_review", plan_id=plan_id))
 
 
 @bp.route("/plans/<int:plan_id>/move", methods=["POST"])

@@ -257,6 +257,8 @@ def plan_from_solution(provider: Provider, term: Term, problem: Mapping, solutio
             raise PlanningError(f"group {entry['id']}: course {entry['course']!r} or venue {entry['venue']!r} "
                                 "is not one of this provider's; was the solution made for another problem?")
         teacher = teachers.get(entry.get("teacher")) if entry.get("teacher") else None
+        if entry.get("teacher") and teacher is None:
+            raise PlanningError(f"group {entry['id']}: teacher {entry['teacher']!r} is not one of this provider's")
         group = Group(key=entry["id"], course=course, venue=venue, teacher=teacher,
                       locked=entry["id"] in locked_groups, sessions=int(entry.get("sessions") or 0))
         for slot in entry["slots"]:
