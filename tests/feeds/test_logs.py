@@ -23,13 +23,27 @@ def test_mask_tokens():
     assert mask_tokens("GET /feeds/venue/senja-vo.ics") == "GET /feeds/venue/senja-vo.ics"
 
 
-def test_dev_server_request_log_masks_token(app, timetable, caplog):
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_dev_server_request_log_masks_token(app, timetable, monkeypatch):
     from werkzeug.serving import make_server
 
+    werkzeug_log = logging.getLogger("werkzeug")
+    # An earlier test may have run Alembic, whose fileConfig disables existing loggers.
+    monkeypatch.setattr(werkzeug_log, "disabled", False)
+    monkeypatch.setattr(werkzeug_log, "level", logging.INFO)
+    collect = Collect()
+    werkzeug_log.addHandler(collect)
     server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    caplog.set_level(logging.INFO, logger="werkzeug")
     try:
         url = f"http://127.0.0.1:{server.server_port}/feeds/l/{timetable.learner_token}.ics"
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -37,7 +51,8 @@ def test_dev_server_request_log_masks_token(app, timetable, caplog):
     finally:
         server.shutdown()
         thread.join(timeout=10)
-    logged = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+        werkzeug_log.removeHandler(collect)
+    logged = collect.messages
     assert any("/feeds/l/[token].ics" in message for message in logged)
     assert not any(timetable.learner_token in message for message in logged)
 
