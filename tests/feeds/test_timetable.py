@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from feed_fixture import CANCELLED_DAY, CLOSED, MOVED_FAR_DAY, MOVED_NEAR_DAY  # noqa: F401
+from feed_fixture import CANCELLED_DAY, CLOSED, MOVED_FAR_DAY, MOVED_NEAR_DAY
 
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.timezone.utc
@@ -45,6 +45,9 @@ def test_closed_dates_are_left_out_and_changes_applied(app, timetable):
     moved = by_day[MOVED_NEAR_DAY]
     assert moved.status == "moved"
     assert moved.start == dt.datetime(2027, 2, 2, 19, tzinfo=OSLO)
+    far = by_day[MOVED_FAR_DAY]
+    assert (far.status, far.start, far.end) == ("moved", dt.datetime(2027, 3, 9, 18, tzinfo=OSLO),
+                                                dt.datetime(2027, 3, 9, 20, 30, tzinfo=OSLO))
     assert [s.start for s in sessions] == sorted(s.start for s in sessions)
 
 
