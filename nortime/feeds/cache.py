@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from sqlalchemy import event, func, select
@@ -26,13 +27,13 @@ from ..models import (
 
 STAMP_SECONDS = 1.0
 MAX_AGE = 60.0
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 5_000  # least recently used bodies go first (a few MB per thousand feeds)
 # Rows whose change may change a feed's body or whether it is served.
 WATCHED = (Plan, Group, GroupSlot, Placement, SessionChange, ClosedDate, Term, Course, Venue, Place, Teacher,
            Learner, Provider, FeedToken)
 
 _lock = threading.Lock()
-_entries: dict[Hashable, tuple[int, float, object]] = {}
+_entries: OrderedDict[Hashable, tuple[tuple[int, int], float, object]] = OrderedDict()
 _local_version = 0
 _stamp: tuple | None = None
 _stamp_checked = 0.0
@@ -67,7 +68,7 @@ def database_stamp() -> tuple:
     return tuple(str(value) for value in row)
 
 
-def _version() -> int:
+def _version() -> tuple[int, int]:
     """The current cache version, looking at the database stamp at most every STAMP_SECONDS."""
     global _stamp, _stamp_checked, _stamp_generation
     now = time.monotonic()
@@ -78,7 +79,7 @@ def _version() -> int:
             if stamp != _stamp:
                 _stamp = stamp
                 _stamp_generation += 1
-    return _local_version * 1_000_003 + _stamp_generation
+    return _local_version, _stamp_generation
 
 
 def cached(key: Hashable, build: Callable[[], object]):
@@ -87,13 +88,17 @@ def cached(key: Hashable, build: Callable[[], object]):
     entry = _entries.get(key)
     now = time.monotonic()
     if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
+        with _lock:
+            if key in _entries:
+                _entries.move_to_end(key)
         return entry[2]
     value = build()
     # Stored under the version seen before building: a change committed meanwhile makes it stale at once.
     with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()
         _entries[key] = (version, now, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
     return value
 
 
