@@ -183,3 +183,22 @@ def test_with_redis_a_killed_work_horse_fails_the_run(rq_app, tmp_path):
         assert "published plan is unchanged" in run.error
         assert planning.published_plan(provider, term).id == published.id
         assert db.session.scalar(select(func.count()).select_from(Plan).where(Plan.status == "draft")) == 0
+
+
+def test_the_plan_button_refuses_a_second_run_with_a_message(demo_app, staff, login):
+    from .conftest import in_english
+
+    client = in_english(login(staff))
+    with demo_app.app_context():
+        provider, term = _provider()
+        first = jobs.create_run(provider, term, planning.build_problem(provider, term))
+        first_id = first.id
+    response = client.post("/provider/plan", data={"time_limit": "1"})
+    assert response.location.endswith(f"/provider/runs/{first_id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "A plan is being worked out already" in page
+    assert 'id="run-progress"' in page
+    status = client.get(f"/provider/runs/{first_id}/status").get_json()
+    assert (status["status"], status["placed"], status["review_url"]) == ("queued", None, None)
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SolveRun)) == 1
