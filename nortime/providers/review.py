@@ -137,3 +137,9 @@ def difference(before: Plan | None, after: Plan) -> Difference:
         if learner_id not in new:
             diff.removed.append((learner, group))
     return diff
+
+
+def slot_suggestions(plan: Plan, limit: int = 5) -> list[dict]:
+    """The optimizer's unused candidate slots that could suit the most unplaced learners (its `what_if`)."""
+    solution = plan.solve_run.solution if plan.solve_run is not None and plan.solve_run.solution else {}
+    return [entry for entry in solution.get("what_if") or [] if entry.get("learners")][:limit]

@@ -185,7 +185,8 @@ def plan_review(plan_id: int):
         loads=review.teacher_load(plan_row), unplaced=review.unplaced_by_reason(plan_row, describe_reasons),
         figures=review.figures(plan_row), published_figures=review.figures(compare),
         diff=review.difference(compare, plan_row) if compare is not None else None,
-        end_time=review.end_time, running=active_run(plan_row.provider, None), reason_titles=review.REASON_TITLES)
+        end_time=review.end_time, running=active_run(plan_row.provider, None), reason_titles=review.REASON_TITLES,
+        suggestions=review.slot_suggestions(plan_row))
 
 
 def _load_everything(plan_row: Plan) -> None:

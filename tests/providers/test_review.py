@@ -83,10 +83,13 @@ def test_a_rerun_keeps_what_is_locked(demo_app, staff, login):
                                                  time_limit=1).id)
         assert first.status == "done", first.error
         plan = planning.draft_plan(provider, term)
+        suggestions = first.solution.get("what_if") or []
         kept = plan.groups[0]
         kept.locked = True
         db.session.commit()
-        key, members = kept.key, sorted(p.learner_id for p in kept.placements)
+        key, members, plan_id = kept.key, sorted(p.learner_id for p in kept.placements), plan.id
+    if any(entry["learners"] for entry in suggestions):  # the optimizer's unused slots are shown
+        assert 'id="suggestions"' in client.get(f"/provider/plans/{plan_id}").get_data(as_text=True)
     response = client.post("/provider/plan", data={"base": "draft", "time_limit": "1"})
     run_id = int(response.location.rsplit("/", 1)[1])
     with demo_app.test_request_context():
