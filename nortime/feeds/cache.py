@@ -82,16 +82,27 @@ def _version() -> tuple[int, int]:
     return _local_version, _stamp_generation
 
 
-def cached(key: Hashable, build: Callable[[], object]):
-    """The entry for `key` when still valid, else `build()` (stored; exceptions are not)."""
-    version = _version()
+def _valid(key: Hashable, version: tuple[int, int], now: float):
     entry = _entries.get(key)
-    now = time.monotonic()
     if entry is not None and entry[0] == version and now - entry[1] < MAX_AGE:
         with _lock:
             if key in _entries:
                 _entries.move_to_end(key)
         return entry[2]
+    return None
+
+
+def peek(key: Hashable):
+    """The entry for `key` when still valid, else None (nothing is built)."""
+    return _valid(key, _version(), time.monotonic())
+
+
+def cached(key: Hashable, build: Callable[[], object]):
+    """The entry for `key` when still valid, else `build()` (stored; exceptions are not)."""
+    version, now = _version(), time.monotonic()
+    value = _valid(key, version, now)
+    if value is not None:
+        return value
     value = build()
     # Stored under the version seen before building: a change committed meanwhile makes it stale at once.
     with _lock:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request, url_for
 from werkzeug.routing import BuildError
 
-from ..i18n import LANGUAGES
 from ..services.timetable import feed_urls
 from . import bp, logmask
-from .service import FeedBody, FeedGone, FeedNotFound, feed
-
-PRIVATE = ("learner", "teacher")
+from .answer import answer, feed_language, is_fresh
+from .fastpath import FeedFastPath
+from .service import FeedGone, FeedNotFound, feed
 
 
 @bp.record_once
@@ -22,6 +21,7 @@ def _set_up(state) -> None:
     logmask.install(state.app.logger)
     # Pages offering subscribe links: {{ subscribe_links(feed_urls("learner", learner)) }}
     state.app.jinja_env.globals["feed_urls"] = feed_urls
+    state.app.wsgi_app = FeedFastPath(state.app, state.app.wsgi_app)
 
 
 @bp.get("/l/<token>.ics")
@@ -72,36 +72,13 @@ def _group_page(base: str):
 
 
 def serve(kind: str, ident) -> Response:
-    # Private feeds speak their owner's language; public ones bokmål or a known ?lang=.
-    language = request.args.get("lang") if kind not in PRIVATE and request.args.get("lang") in LANGUAGES else None
     base = _base_url()
     try:
-        body = feed(kind, ident, language, base, _group_page(base))
+        body = feed(kind, ident, feed_language(kind, request.args.get("lang")), base, _group_page(base))
     except FeedGone:
         abort(410)
     except FeedNotFound:
         abort(404)
-    if is_fresh(body):
-        response = Response(status=304)
-    else:
-        response = Response(body.body, content_type="text/calendar; charset=utf-8")
-        if request.args.get("download") == "1":
-            response.headers["Content-Disposition"] = f'attachment; filename="nortime-{kind}.ics"'
-    response.set_etag(body.etag)
-    response.last_modified = body.last_modified
-    response.headers["Cache-Control"] = ("private" if kind in PRIVATE else "public") + ", max-age=300"
-    if kind in PRIVATE:
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def is_fresh(body: FeedBody) -> bool:
-    """304 rules: If-None-Match decides when sent; else If-Modified-Since at or after Last-Modified.
-
-    A date that cannot be parsed counts as absent (200).
-    """
-    if "If-None-Match" in request.headers:
-        return request.if_none_match.contains_weak(body.etag)
-    since = request.if_modified_since
-    return since is not None and since >= body.last_modified
+    fresh = is_fresh(body, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"))
+    status, headers, data = answer(kind, body, fresh, request.args.get("download") == "1")
+    return Response(data, status=status, headers=headers)
