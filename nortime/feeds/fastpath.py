@@ -28,7 +28,10 @@ class FeedFastPath:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get("PATH_INFO", "").startswith("/feeds/"):
-            found = self._from_cache(environ)
+            try:
+                found = self._from_cache(environ)
+            except Exception:  # e.g. the database is unreachable: Flask answers and logs it properly
+                found = None
             if found is not None:
                 status, headers, body = found
                 start_response(REASONS[status], headers)
