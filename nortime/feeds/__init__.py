@@ -9,7 +9,8 @@
 
 Links for pages: `services.timetable.feed_urls(kind, obj)` (also a template
 global) and the `subscribe_links` macro in templates/feeds/subscribe.html.
-Bodies are cached (cache.py); `invalidate_feeds()` after committing a
+Bodies are cached (cache.py) and, once cached, answered before Flask's
+request machinery (fastpath.py); `invalidate_feeds()` after committing a
 publication or a session change brings SEQUENCEs up to date at once.
 """
 from flask import Blueprint, request
