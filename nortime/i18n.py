@@ -1,7 +1,7 @@
 """Languages nortime speaks and how a request's language is chosen."""
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 
 # Norwegian bokmål first: it is the default.
 LANGUAGES = {
@@ -17,7 +17,13 @@ DEFAULT = "nb"
 
 
 def select_locale() -> str:
-    """The chooser (?lang= or the saved choice), then the learner's preference, then Accept-Language."""
+    """The chooser (?lang= or the saved choice), then the learner's preference, then Accept-Language.
+
+    Outside a request (commands, background workers) the default language applies
+    unless the caller forces one with flask_babel.force_locale.
+    """
+    if not has_request_context():
+        return DEFAULT
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen
