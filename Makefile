@@ -24,9 +24,11 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# A second run finds the schema, the demo and the published plans in place and reuses them.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) plan --all --publish --unless-published --time-limit 20
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'nortime:create_app()'
 
 test: install-test test-tools

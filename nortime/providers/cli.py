@@ -55,11 +55,15 @@ def create_user_command(email: str, role: str, provider_slug: str | None, name: 
 @click.option("--all", "all_providers", is_flag=True, help="Plan every provider's current term.")
 @click.option("--publish", is_flag=True, help="Publish each plan when the optimizer found one.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds the optimizer may use per provider.")
+@click.option("--unless-published", is_flag=True,
+              help="Skip a provider whose term already has a published plan (so `make run` can be repeated).")
 @command_context
-def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, time_limit: float | None) -> None:
+def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, time_limit: float | None,
+                 unless_published: bool) -> None:
     """Build the problem from the database, solve it here, keep the result as a draft (and publish it)."""
     from ..jobs import RunBusy, create_run, execute_run
     from ..services.planning import build_problem, current_term, draft_plan
+    from ..services.timetable import published_plan
     from ..services.publishing import publish as publish_plan
 
     if bool(provider_slug) == all_providers:
@@ -72,6 +76,9 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
         if term is None:
             click.echo(f"{provider.slug}: no term set up; nothing to plan.", err=True)
             failures += 1
+            continue
+        if unless_published and published_plan(provider.id) is not None:
+            click.echo(f"{provider.slug}: a plan is published already; nothing to do.")
             continue
         try:
             run = create_run(provider, term, build_problem(provider, term), time_limit=time_limit)
