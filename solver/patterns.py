@@ -216,7 +216,7 @@ class PatternModel:
         params.log_search_progress = log
         params.cp_model_probing_level = 0
         self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, 0.75 * time_limit)
+        params.max_time_in_seconds = max(0.1, 0.85 * time_limit)
         progress = _Progress(on_progress, self.tier1) if on_progress is not None else None
         status = solver.solve(self.model, progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

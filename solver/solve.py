@@ -43,7 +43,7 @@ from solver.teachers import assign_teachers
 from solver.timetable import Timetable
 
 TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assignment
-AFTER_SECONDS = 0.15         # ... and for filling, explaining and writing the solution
+AFTER_SECONDS = 0.08         # ... and for filling, explaining and writing the solution
 PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
 
 
