@@ -100,6 +100,8 @@ def rota_preset(flow: Flow, preset_id: str, learner=None):
     form = ActionForm()
     saved = flow.draft().get("rota") or {}
     answers = dict(saved.get("answers") or {}) if saved.get("method") == preset_id else {}
+    if not answers and learner is not None:  # changing a rota made from this preset: start from it
+        answers = signup.preset_answers_of(learner.rota, preset_id)
     for shift in preset.shift_names:
         answers.setdefault(f"{shift}_from", preset.default_times[shift][0])
         answers.setdefault(f"{shift}_to", preset.default_times[shift][1])

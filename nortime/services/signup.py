@@ -171,6 +171,28 @@ def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict |
     return build_rota(preset_id, anchor, times=times or None, week=week), {}
 
 
+def preset_answers_of(rota: Rota | None, preset_id: str) -> dict[str, str]:
+    """The preset step's answers that rebuild a stored rota made from this preset (empty when it was not)."""
+    preset = PRESETS.get(preset_id)
+    if rota is None or preset is None or rota.preset != preset_id or len(rota.cycle) != len(preset.pattern):
+        return {}
+    answers: dict[str, str] = {}
+    for names, day in zip(preset.pattern, rota.cycle):
+        if names == AWAY or day == AWAY:
+            continue
+        for name, shift in zip(names, day):
+            answers.setdefault(f"{name}_from", shift[0])
+            answers.setdefault(f"{name}_to", shift[1])
+    if preset.weekly:
+        weeks = max(1, preset.cycle_days // 7)
+        answers["week"] = str((this_monday() - rota.anchor).days // 7 % weeks + 1)
+    else:
+        # The first day of the current period: the latest start of the cycle on or before today.
+        length = len(rota.cycle)
+        answers["first_day"] = (today() - dt.timedelta(days=(today() - rota.anchor).days % length)).isoformat()
+    return answers
+
+
 def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | None, dict[str, str]]:
     """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number)."""
     errors: dict[str, str] = {}

@@ -200,3 +200,19 @@ def test_edit_rota_by_custom_cycle_and_by_roster_file(region, learner_token, cli
         assert rota.preset == "ics" and rota.cycle == [[], [["07:00", "15:00"]], [], [], [], [], []]
     # Another learner's page cannot use this learner's draft, and a wrong token is 404 on every step.
     assert client.get("/me/" + "y" * 43 + "/rota/custom").status_code == 404
+
+
+def test_changing_a_preset_rota_starts_from_the_stored_times_and_week(region, learner_token, client):
+    import datetime as dt
+
+    from solver.presets import build_rota
+
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    with region.app_context():
+        learner = db.session.scalars(select(Learner)).one()
+        rota = build_rota("health_3week", monday, times={"night": ("22:15", "07:15")}, week=2)  # week 3 now
+        learner.rota.anchor, learner.rota.cycle = dt.date.fromisoformat(rota["start"]), rota["cycle"]
+        db.session.commit()
+    page = client.get(f"/me/{learner_token}/rota/preset/health_3week").data.decode()
+    assert 'value="22:15"' in page and 'value="07:15"' in page
+    assert '<option value="3" selected>' in page
