@@ -47,7 +47,9 @@ def live_server(live_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Module scope: a Playwright sync session left open runs an event loop that makes every
+# later sync_playwright() in the same run fail.
+@pytest.fixture(scope="module")
 def browser():
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"):
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
