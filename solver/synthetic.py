@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .presets import build_rota
+from .school_calendar import closed_days
 
 DATA = Path(__file__).with_name("data") / "midt_troms.json"
 
@@ -75,10 +76,8 @@ SLOTS = (
     + [{"day": "sun", "start": start} for start in ("11:00", "13:00", "14:30")]
 )
 
-# Spring term 2027 in Troms: winter break in week 8, Easter week; the public
-# holidays come from the `holidays` package when it is installed.
+# Spring term 2027 in Troms; its closed days come from solver.school_calendar.
 TERM = ("2027-01-11", "2027-06-11")
-SCHOOL_BREAKS = [("2027-02-22", "2027-02-26", "Vinterferie"), ("2027-03-22", "2027-03-29", "Påskeferie")]
 
 # Rota mixes by where people live: (preset id, weight).
 ROTA_MIX = {
@@ -127,24 +126,9 @@ def region_facts() -> dict:
 
 
 def closed_dates(first_day: str, last_day: str) -> list[dict]:
-    """Public holidays (package `holidays`, country NO) and the Troms school breaks, with reasons."""
-    first, last = dt.date.fromisoformat(first_day), dt.date.fromisoformat(last_day)
-    closed: dict[dt.date, str] = {}
-    for start, end, reason in SCHOOL_BREAKS:
-        day = dt.date.fromisoformat(start)
-        while day <= dt.date.fromisoformat(end):
-            closed.setdefault(day, reason)
-            day += dt.timedelta(days=1)
-    try:
-        import holidays
-    except ImportError:  # the solver itself never needs it; only scenario building does
-        holidays = None
-    if holidays is not None:
-        for year in range(first.year, last.year + 1):
-            for day, name in holidays.country_holidays("NO", years=year, language="no").items():
-                closed[day] = name
+    """Days without classes in the term (public holidays, Troms school breaks), with reasons."""
     return [{"date": day.isoformat(), "reason": reason}
-            for day, reason in sorted(closed.items()) if first <= day <= last]
+            for day, reason in closed_days(dt.date.fromisoformat(first_day), dt.date.fromisoformat(last_day))]
 
 
 def _pick(rng: random.Random, weighted: dict | list) -> str:

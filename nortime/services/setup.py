@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from solver.school_calendar import closed_days
+
 from ..db import db
 from ..models import (
     LEVELS,
@@ -34,15 +36,6 @@ from ..models import (
     Venue,
     VenueOpening,
 )
-
-# Troms county school breaks (see the project's data README); public holidays come from `holidays`.
-TROMS_SCHOOL_BREAKS = [
-    ("2026-09-30", "2026-10-02", "Høstferie"),
-    ("2026-12-18", "2027-01-04", "Juleferie"),
-    ("2027-02-22", "2027-02-26", "Vinterferie"),
-    ("2027-03-22", "2027-03-29", "Påskeferie"),
-]
-NO_CLASS_DAYS = {(12, 24): "Julaften", (12, 31): "Nyttårsaften"}
 
 
 class SetupError(ValueError):
@@ -193,20 +186,7 @@ def create_provider(slug: str, name: str) -> Provider:
 
 def default_closed_dates(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
     """Norwegian public holidays, Troms school breaks, Christmas Eve and New Year's Eve inside first..last."""
-    import holidays
-
-    closed: dict[dt.date, str] = {}
-    for start, end, reason in TROMS_SCHOOL_BREAKS:
-        day = dt.date.fromisoformat(start)
-        while day <= dt.date.fromisoformat(end):
-            closed.setdefault(day, reason)
-            day += dt.timedelta(days=1)
-    for year in range(first.year, last.year + 1):
-        for (month, day), reason in NO_CLASS_DAYS.items():
-            closed[dt.date(year, month, day)] = reason
-        for day, name in holidays.country_holidays("NO", years=year, language="no").items():
-            closed[day] = name
-    return sorted((day, reason) for day, reason in closed.items() if first <= day <= last)
+    return closed_days(first, last)
 
 
 def parse_closed_dates(text: str) -> list[tuple[dt.date, str]]:
