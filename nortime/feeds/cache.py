@@ -68,11 +68,11 @@ def database_stamp() -> tuple:
     return tuple(str(value) for value in row)
 
 
-def _version() -> tuple[int, int]:
-    """The current cache version, looking at the database stamp at most every STAMP_SECONDS."""
+def _version(force: bool = False) -> tuple[int, int]:
+    """The current cache version, looking at the database stamp at most every STAMP_SECONDS (or now)."""
     global _stamp, _stamp_checked, _stamp_generation
     now = time.monotonic()
-    if now - _stamp_checked >= STAMP_SECONDS:
+    if force or now - _stamp_checked >= STAMP_SECONDS:
         stamp = database_stamp()
         with _lock:
             _stamp_checked = now
@@ -104,7 +104,10 @@ def cached(key: Hashable, build: Callable[[], object]):
     if value is not None:
         return value
     value = build()
-    # Stored under the version seen before building: a change committed meanwhile makes it stale at once.
+    # Building may itself commit series SEQUENCEs, which move the stamp: look again, so the
+    # entry is not stale at birth. A change another worker commits during the build is
+    # then missed until the next change or MAX_AGE, a window of one build.
+    version = _version(force=True)
     with _lock:
         _entries[key] = (version, now, value)
         _entries.move_to_end(key)
