@@ -1,7 +1,8 @@
 """Public pages that need no account: the home page, what the region offers, privacy."""
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 
-from .services.catalogue import region_offer
+from .services.catalogue import published_group, region_offer
+from .services.timetable import group_sessions
 
 bp = Blueprint("public", __name__)
 
@@ -9,6 +10,15 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home():
     return render_template("public/home.html", offer=region_offer())
+
+
+@bp.get("/groups/<provider>/<key>")
+def group(provider: str, key: str):
+    """A published group's public page: course, place, times and every session (no learners)."""
+    found = published_group(provider, key)
+    if found is None:
+        abort(404)
+    return render_template("public/group.html", group=found, sessions=group_sessions(found))
 
 
 @bp.get("/privacy")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..db import db
-from ..models import Course, Group, Municipality, Plan, Venue
+from ..models import Course, Group, Municipality, Plan, Provider, Venue
 
 
 @dataclass
@@ -48,3 +48,13 @@ def region_offer() -> list[MunicipalityOffer]:
             offer.groups.sort(key=lambda group: (group.course.level, group.key))
         result.append(MunicipalityOffer(municipality, here))
     return result
+
+
+def published_group(provider_slug: str, key: str) -> Group | None:
+    """A group of the provider's published plan, by its stable key; None for drafts and unknown keys."""
+    return db.session.scalars(
+        select(Group).join(Plan, Plan.id == Group.plan_id).join(Provider, Provider.id == Plan.provider_id)
+        .where(Provider.slug == provider_slug, Group.key == key, Plan.status == "published")
+        .options(selectinload(Group.slots), selectinload(Group.course), selectinload(Group.venue))
+        .order_by(Plan.published_at.desc(), Plan.id.desc()).limit(1)
+    ).first()
