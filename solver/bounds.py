@@ -17,9 +17,11 @@ so the priority-weighted bound adds the largest priorities that fit.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
 
 from solver.options import Options
 
@@ -106,3 +108,139 @@ def _at_most(solver, variables: list, bound: float) -> None:
     row = solver.Constraint(-solver.infinity(), bound)
     for var in variables:
         row.SetCoefficient(var, 1)
+
+
+def usable_venues(options: Options, blocked: set[int]) -> list[set[int]]:
+    """Per learner, the venues with a pattern that suits them and that one teacher could teach.
+
+    A pattern needs one teacher available at all of its slots (one teacher per group);
+    blocked learners get no venue.
+    """
+    venues: list[set[int]] = [set() for _ in options.problem.learners]
+    for offer in options.offers:
+        if not len(offer.patterns):
+            continue
+        live = _taught(options, offer)
+        able = (offer.suits & live[None, :]).any(axis=1)
+        for l in offer.learners[able]:
+            if int(l) not in blocked:
+                venues[int(l)].add(offer.venue)
+    return venues
+
+
+def _taught(options: Options, offer) -> np.ndarray:
+    """bool [P]: some single teacher is qualified and available at every slot of the pattern."""
+    return options.teacher_slots[:, offer.course][:, offer.patterns].all(axis=2).any(axis=0)
+
+
+MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
+
+
+def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
+                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]]]:
+    """An upper bound on tier 1 that knows the rooms of venues some learners can reach alone.
+
+    Every learner with a usable venue counts its priority, except that the learners
+    whose only usable venue is v ("captive" to v) count together at most what a small
+    CP-SAT relaxation of venue v alone can seat of them: groups of offers at v per
+    weekly pattern with at most max_group of them each, the rooms and the teachers
+    available at every instant, and the teachers' weekly sessions (min_group, driving
+    and the other learners are left out, which only loosens it).  Returns the bound
+    and, per venue whose captive learners cannot all be seated, (those learners,
+    their proven most) - a valid redundant constraint for the main model.
+    Only valid without `current` groups (theirs may use non-candidate slots).
+    """
+    problem = options.problem
+    venues = usable_venues(options, blocked)
+    total = sum(problem.learners[l].priority for l, vs in enumerate(venues) if vs)
+    captive: dict[int, list[int]] = {}
+    for l, vs in enumerate(venues):
+        if len(vs) == 1:
+            captive.setdefault(next(iter(vs)), []).append(l)
+    limits: dict[int, tuple[list[int], int]] = {}
+    deadline = time.monotonic() + time_limit
+    # Smallest captive populations first: they are quick, and the largest gets the time left
+    # (a run cut short still gives a valid bound).
+    for v, learners in sorted(captive.items(), key=lambda item: len(item[1])):
+        if len(learners) < MIN_CAPTIVE:
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            break
+        value = sum(problem.learners[l].priority for l in learners)
+        most = _venue_relaxation(options, v, learners, remaining, workers, seed)
+        if most is not None and most < value:
+            total -= value - most
+            limits[v] = (learners, most)
+    return total, limits
+
+
+def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit: float,
+                      workers: int, seed: int) -> int | None:
+    """Proven most priority-weighted `learners` (captive to venue v) that v's groups could seat."""
+    problem = options.problem
+    venue = problem.venues[v]
+    model = cp_model.CpModel()
+    groups: dict[tuple[int, int], cp_model.IntVar] = {}
+    inflow: dict[tuple[int, int], list] = {}
+    # Learners with identical rows at every offer of v form one class.
+    offers = [i for i, offer in enumerate(options.offers) if offer.venue == v and len(offer.patterns)]
+    classes: dict[tuple, list[int]] = {}
+    for l in learners:
+        key = (problem.learners[l].priority,) + tuple(
+            options.offers[i].suits[options.offers[i].row_of[l]].tobytes() if l in options.offers[i].row_of else b""
+            for i in offers)
+        classes.setdefault(key, []).append(l)
+    live_of = {i: _taught(options, options.offers[i]) for i in offers}
+    objective = []
+    for members in classes.values():
+        priority = problem.learners[members[0]].priority
+        mine = []
+        for i in offers:
+            offer = options.offers[i]
+            if members[0] not in offer.row_of:
+                continue
+            course = problem.courses[offer.course]
+            row = offer.suits[offer.row_of[members[0]]] & live_of[i]
+            for p in np.flatnonzero(row):
+                key = (i, int(p))
+                if key not in groups:
+                    groups[key] = model.new_int_var(0, venue.rooms, "")
+                    inflow[key] = []
+                f = model.new_int_var(0, len(members), "")
+                model.add(f <= min(len(members), course.max_group) * groups[key])
+                inflow[key].append(f)
+                mine.append(f)
+                objective.append(priority * f)
+        if mine:
+            model.add(sum(mine) <= len(members))
+    if not objective:
+        return 0
+    for key, var in groups.items():
+        course = problem.courses[options.offers[key[0]].course]
+        model.add(sum(inflow[key]) <= course.max_group * var)
+    sessions = []       # (course, slot, day, start, end, var)
+    for (i, p), var in groups.items():
+        offer = options.offers[i]
+        minutes = problem.courses[offer.course].session_minutes
+        for s in offer.patterns[p]:
+            start = int(options.slot_start[s])
+            sessions.append((offer.course, int(s), int(options.slot_day[s]), start, start + minutes, var))
+    for day, instant in {(it[2], it[3]) for it in sessions}:
+        running = [it for it in sessions if it[2] == day and it[3] <= instant < it[4]]
+        teachers = int(np.any([options.teacher_slots[:, c, s] for c, s, *_ in running], axis=0).sum())
+        model.add(sum(it[5] for it in running) <= min(venue.rooms, teachers))
+    levels = {problem.courses[c].level for c, *_ in sessions}
+    weekly = sum(t.max_sessions_per_week for t in problem.teachers if t.levels & levels)
+    model.add(sum(it[5] for it in sessions) <= weekly)
+    model.maximize(sum(objective))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    # Measured: without probing the venue models are proven 4-8x sooner.
+    solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return int(math.floor(solver.best_objective_bound + 1e-6))

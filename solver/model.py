@@ -361,6 +361,19 @@ class TimetableModel:
         capacity = sum(t.max_sessions_per_week for t in self.problem.teachers)
         m.add(sum(self.problem.courses[gp.course].sessions_per_week * gp.open for gp in self.places) <= capacity)
 
+    def limit_placements(self, limits) -> None:
+        """Redundant rows from proven limits: learners of a set place at most `most` (priority-weighted).
+
+        `limits` holds (learners, most) pairs (`bounds.captive_bound`); only classes wholly
+        inside a set are summed, which keeps every row valid and tightens the bound.
+        """
+        for learners, most in limits:
+            inside = set(learners)
+            terms = [q.priority * n for qi, q in enumerate(self.classes) if set(q.members) <= inside
+                     for n, _ in self.class_vars[qi].values()]
+            if terms:
+                self.model.add(sum(terms) <= most)
+
     # -- objective tiers --------------------------------------------------------
     def _objectives(self) -> None:
         m, o, w = self.model, self.options, self.weights

@@ -170,6 +170,15 @@ class PatternModel:
                     if not (ka[2] + drive <= kb[1] or kb[2] + drive <= ka[1]):
                         m.add(sum(ya) + sum(yb) <= 1)
 
+    def limit_placements(self, limits) -> None:
+        """Redundant rows from proven limits (see `TimetableModel.limit_placements`)."""
+        for learners, most in limits:
+            inside = set(learners)
+            terms = [self.classes[qi].priority * var for (qi, _, _), var in self.f.items()
+                     if set(self.classes[qi].members) <= inside]
+            if terms:
+                self.model.add(sum(terms) <= most)
+
     # -- hints, lower tiers, solutions -----------------------------------------
     def assignment(self, table: Timetable) -> dict:
         o = self.options

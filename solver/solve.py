@@ -17,7 +17,9 @@ in parallel threads, CP-SAT releases the GIL):
 
 `placed_bound` is the smallest of: the CP-SAT bound (slot model), the number
 of learners who could attend some pattern that min_group learners could
-attend, and for large parts the capacity LP of `bounds.py`.
+attend, without `current` the captive-venue bound of `bounds.py` (whose
+per-venue limits also go into the CP-SAT model as redundant rows), and for
+large parts the capacity LP of `bounds.py`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from solver.bounds import capacity_bound
+from solver.bounds import capacity_bound, captive_bound
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -45,6 +47,7 @@ from solver.timetable import Timetable
 TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assignment
 AFTER_SECONDS = 0.08         # ... and for filling, explaining and writing the solution
 PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
+CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-venue bounds
 
 
 class _Progress:
@@ -120,6 +123,11 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if len(problem.learners) >= PATTERN_MODEL_FROM:
         capacity = capacity_bound(options, blocked)
         trivial = trivial if capacity is None else min(trivial, capacity)
+    limits: dict = {}
+    if not problem.current_groups and problem.learners:
+        # Learners who can reach one venue only compete for its rooms: a small proven bound each.
+        captive, limits = captive_bound(options, blocked, CAPTIVE_SECONDS * time_limit, workers, seed)
+        trivial = min(trivial, captive)
     if report:
         report({"placed": start.placed_value(), "bound": trivial})
     if not options.offers or not problem.learners:
@@ -130,6 +138,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
     else:
         model = TimetableModel(options, start, blocked, problem.weights)
+    model.limit_placements(limits.values())
     # What is left after building the model, minus the teacher phase and the writing.
     budget = max(0.5, time_limit * (1 - TEACHER_SECONDS - AFTER_SECONDS) - (time.monotonic() - started))
     table, status, bound = model.solve(budget, workers, seed, report)

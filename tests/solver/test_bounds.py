@@ -1,0 +1,94 @@
+"""The proven bounds stay bounds: never below an exhaustive optimum, equal to it where it is known.
+
+`captive_bound` counts every learner with a usable venue, except that those who can
+reach one venue only count at most what that venue's rooms and teachers can seat.
+"""
+
+import pytest
+
+import checker
+from optimizer_cases import base_problem, evening_shift_on, learner
+from solver import solve
+from solver.bounds import captive_bound
+from solver.options import build_options
+from solver.problem import read_problem
+from test_bruteforce import brute_force, random_problem
+
+WEEKLY_COURSE = {"id": "a2", "name": "Norsk A2", "level": "A2", "sessions_per_week": 1, "session_minutes": 120,
+                 "min_group": 2, "max_group": 4, "min_attendance": 0.75}
+
+
+def bound_of(problem):
+    return captive_bound(build_options(read_problem(problem)), set(), 10, 2)[0]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_captive_bound_is_at_least_the_exhaustive_optimum(seed):
+    problem = random_problem(seed)
+    best = brute_force(problem)
+    assert bound_of(problem) >= best
+    solution = solve(problem, time_limit=10, workers=2)
+    assert solution["placed_bound"] >= best
+
+
+def test_one_room_one_slot_seats_one_group():
+    # Six free learners, one weekly slot, one room: one group of at most four.
+    problem = base_problem([learner(f"L{i}") for i in range(6)], slots=[{"day": "mon", "start": "18:00"}],
+                           courses=[WEEKLY_COURSE])
+    assert bound_of(problem) == 4
+    solution = solve(problem, time_limit=10, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] == solution["placed_bound"] == 4
+    assert solution["status"] == "optimal"
+
+
+def test_overlapping_slots_share_the_room():
+    # 18:00 and 19:00 overlap for two-hour sessions: the one room holds one group at a time.
+    slots = [{"day": "mon", "start": "18:00"}, {"day": "mon", "start": "19:00"}]
+    problem = base_problem([learner(f"L{i}") for i in range(7)], slots=slots, courses=[WEEKLY_COURSE])
+    assert bound_of(problem) == 4
+    solution = solve(problem, time_limit=10, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] == solution["placed_bound"] == 4
+
+
+def teacher(tid, days=("mon", "tue", "wed", "thu", "sat")):
+    return {"id": tid, "name": tid, "home": "finnsnes", "levels": ["A2"], "max_sessions_per_week": 4,
+            "available": [{"days": list(days), "from": "09:00", "to": "22:00"}]}
+
+
+def test_two_rooms_and_two_teachers_seat_two_groups():
+    problem = base_problem([learner(f"L{i}") for i in range(9)], rooms=2, slots=[{"day": "mon", "start": "18:00"}],
+                           courses=[WEEKLY_COURSE], teachers=[teacher("t1"), teacher("t2")])
+    assert bound_of(problem) == 8
+
+
+def test_two_rooms_but_one_teacher_seat_one_group():
+    problem = base_problem([learner(f"L{i}") for i in range(9)], rooms=2, slots=[{"day": "mon", "start": "18:00"}],
+                           courses=[WEEKLY_COURSE], teachers=[teacher("t1")])
+    assert bound_of(problem) == 4
+    solution = solve(problem, time_limit=10, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] == solution["placed_bound"] == 4
+
+
+def test_priorities_count_in_the_bound():
+    # Four seats; the two priority-3 learners take two of them.
+    learners = [learner(f"L{i}", priority=3 if i < 2 else 1) for i in range(6)]
+    problem = base_problem(learners, slots=[{"day": "mon", "start": "18:00"}], courses=[WEEKLY_COURSE])
+    assert bound_of(problem) == 3 + 3 + 1 + 1
+
+
+def test_learners_who_cannot_attend_do_not_count():
+    # L5 works Monday and Tuesday evenings: no pattern suits them, so five learners are viable.
+    learners = [learner(f"L{i}") for i in range(5)] + [learner("L5", rota=evening_shift_on({0, 1}))]
+    slots = [{"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}]
+    problem = base_problem(learners, rooms=2, slots=slots, courses=[WEEKLY_COURSE])
+    assert bound_of(problem) == 5
+
+
+def test_a_teacher_away_at_every_slot_leaves_no_seat():
+    teachers = [teacher("t-ola", days=("sat",))]
+    problem = base_problem([learner(f"L{i}") for i in range(4)], slots=[{"day": "mon", "start": "18:00"}],
+                           courses=[WEEKLY_COURSE], teachers=teachers)
+    assert bound_of(problem) == 0
