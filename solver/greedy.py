@@ -94,12 +94,13 @@ def kept_current(options: Options) -> Timetable:
     return table
 
 
-def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool = False) -> Timetable:
+def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool = False,
+                venues: set[int] | None = None) -> Timetable:
     """Place more learners into `table` (changed in place and returned); `blocked` stay unplaced.
 
     Each step opens the group that places the most learners; with `capped`, a
     pattern counts at most `max_group` learners and ties go to the pattern whose
-    learners have the fewest other options.
+    learners have the fewest other options.  With `venues`, only groups there open.
     """
     options = table.options
     problem = options.problem
@@ -143,6 +144,8 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
     while True:
         best = None
         for index, offer in enumerate(options.offers):
+            if venues is not None and offer.venue not in venues:
+                continue
             course = problem.courses[offer.course]
             live = np.flatnonzero((counts[index] >= course.min_group) & ~dead[index])
             value = scores(index)

@@ -5,7 +5,8 @@ in parallel threads, CP-SAT releases the GIL):
 
 1. `options.build_options`: who could attend which weekly pattern where.
 2. A start (`greedy`): the published timetable kept, or (without `current`)
-   the best of the status quo and two greedy timetables, each filled and
+   the best of the status quo and greedy timetables (some opening groups at
+   venues that some learners alone can reach first), each filled and
    improved by one-move augmentations.  It is a complete hint for CP-SAT and
    a floor: the answer is never worse than the status quo.
 3. CP-SAT: up to `PATTERN_MODEL_FROM` learners (or whenever `current` has
@@ -27,12 +28,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from solver.bounds import capacity_bound, captive_bound
+from solver.bounds import MIN_CAPTIVE, capacity_bound, captive_bound, usable_venues
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -101,6 +103,14 @@ def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int
         return best, kept.placed_value()
     today = status_quo(options)
     candidates.append(fill(today, blocked, False))
+    # Learners who can reach one venue only lose out when the big venues take the teachers
+    # first: also try opening groups at those venues first (measured: +10 placed at N=300).
+    captive = Counter(next(iter(vs)) for vs in usable_venues(options, blocked) if len(vs) == 1)
+    for least in (1, MIN_CAPTIVE):
+        venues = {v for v, count in captive.items() if count >= least}
+        if venues:
+            first = greedy_fill(Timetable(options), blocked, True, venues)
+            candidates += [fill(first, blocked, False), fill(first, blocked, True)]
     return max(candidates, key=lambda t: t.placed_value()), today.placed_value()
 
 
