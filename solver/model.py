@@ -79,8 +79,12 @@ def learner_classes(options: Options, blocked: set[int], current_of: dict[int, i
             continue
         if not usable:
             continue
+        # suits_share too: the model checks a group's attendance row for the class's first
+        # member only, and on patterns fewer than min_group suit (left out of `suits`) members
+        # with equal `suits` rows can differ; equal suits_share rows make the check hold for all.
         key = (learner.priority, current_of.get(l),
-               tuple((i, options.offers[i].suits[options.offers[i].row_of[l]].tobytes()) for i in usable))
+               tuple((i, options.offers[i].suits[options.offers[i].row_of[l]].tobytes(),
+                      options.offers[i].suits_share[options.offers[i].row_of[l]].tobytes()) for i in usable))
         if key in by_key:
             by_key[key].members.append(l)
         else:
