@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -134,6 +135,8 @@ def _taught(options: Options, offer) -> np.ndarray:
 
 
 MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
+CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model needs about this long (N=300)
+OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
@@ -172,7 +175,61 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
         if most is not None and most < value:
             total -= value - most
             limits[v] = (learners, most)
+    # With time to spare, the captive venues together in the exact slot model: it knows
+    # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats).
+    cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
+    remaining = deadline - time.monotonic()
+    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS:
+        inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
+        value = sum(problem.learners[l].priority for l in inside)
+        singles = sum(value_v - most_v for value_v, most_v in
+                      ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
+                       for v in cluster if v in limits))
+        most = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
+        if most is not None and value - most > singles:
+            total += singles - (value - most)
+            limits[tuple(sorted(cluster))] = (inside, most)
     return total, limits
+
+
+def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
+                         time_limit: float, workers: int, seed: int) -> int | None:
+    """Proven most priority-weighted `inside` learners (usable venues all in `cluster`) seated there.
+
+    The slot model (`model.py`) of the problem cut down to the cluster's venues and the
+    learners who could use them: every solution of the whole problem, without its groups
+    elsewhere, is a solution of it.  Learners who could also go elsewhere may fill groups
+    but do not count (they get priority + OTHERS so that they form classes of their own).
+    """
+    from solver.model import TimetableModel
+    from solver.timetable import Timetable
+
+    problem = options.problem
+    ids = {problem.venues[v].id for v in cluster}
+    counted = set(inside)
+    others = [l for l, vs in enumerate(venues) if vs & cluster and l not in counted]
+    learners = tuple(problem.learners[l] for l in inside) + tuple(
+        replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in others)
+    part = replace(problem, venues=tuple(problem.venues[v] for v in sorted(cluster)),
+                   courses=tuple(replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses),
+                   learners=learners, current_groups=())
+    from solver.options import build_options
+    part_options = build_options(part)
+    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights)
+    seats = [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
+             for n, _ in model.class_vars[qi].values()]
+    if not seats:
+        return 0
+    model.model.maximize(sum(seats))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(model.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return int(math.floor(solver.best_objective_bound + 1e-6))
 
 
 def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit: float,

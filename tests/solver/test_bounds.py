@@ -9,7 +9,7 @@ import pytest
 import checker
 from optimizer_cases import base_problem, evening_shift_on, learner
 from solver import solve
-from solver.bounds import captive_bound
+from solver.bounds import _cluster_model_bound, captive_bound, usable_venues
 from solver.options import build_options
 from solver.problem import read_problem
 from test_bruteforce import brute_force, random_problem
@@ -29,6 +29,35 @@ def test_captive_bound_is_at_least_the_exhaustive_optimum(seed):
     assert bound_of(problem) >= best
     solution = solve(problem, time_limit=10, workers=2)
     assert solution["placed_bound"] >= best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_cluster_model_bound_is_at_least_the_exhaustive_optimum(seed):
+    # All venues as one cluster: every learner with a usable venue counts.
+    problem = random_problem(seed)
+    options = build_options(read_problem(problem))
+    venues = usable_venues(options, set())
+    inside = [l for l, vs in enumerate(venues) if vs]
+    cluster = set(range(len(options.problem.venues)))
+    assert _cluster_model_bound(options, cluster, inside, venues, 10, 2, 0) >= brute_force(problem)
+
+
+def test_cluster_model_bound_counts_only_the_learners_inside():
+    # Three seats at the only slot; the two learners who could also go to Husøy fill but
+    # do not count, so at most three of the four Finnsnes-only learners are seated.
+    venues = [{"id": "fvo", "name": "Finnsnes VO", "place": "finnsnes", "rooms": 1,
+               "open": [{"days": ["mon"], "from": "09:00", "to": "22:00"}]},
+              {"id": "hus", "name": "Husøy grendehus", "place": "husoy", "rooms": 1,
+               "open": [{"days": ["tue"], "from": "09:00", "to": "22:00"}]}]
+    course = {**WEEKLY_COURSE, "max_group": 3}
+    learners = [learner(f"F{i}", max_travel_minutes=20) for i in range(4)] + \
+        [learner(f"B{i}", max_travel_minutes=90) for i in range(2)]
+    problem = base_problem(learners, slots=[{"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}],
+                           courses=[course], venues=venues, teachers=[teacher("t1", days=("mon", "tue"))])
+    options = build_options(read_problem(problem))
+    usable = usable_venues(options, set())
+    assert usable[4] == {0, 1}
+    assert _cluster_model_bound(options, {0}, [0, 1, 2, 3], usable, 10, 2, 0) == 3
 
 
 def test_one_room_one_slot_seats_one_group():
