@@ -136,6 +136,7 @@ def _taught(options: Options, offer) -> np.ndarray:
 
 MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
 CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model needs about this long (N=300)
+CLUSTER_MAX_LEARNERS = 300  # building the slot model is not time-limited: only for small clusters
 OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
@@ -179,7 +180,8 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats).
     cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
     remaining = deadline - time.monotonic()
-    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS:
+    reaching = sum(1 for vs in venues if vs & cluster)
+    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         value = sum(problem.learners[l].priority for l in inside)
         singles = sum(value_v - most_v for value_v, most_v in
