@@ -135,13 +135,13 @@ def _taught(options: Options, offer) -> np.ndarray:
 
 
 MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
-CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model needs about this long (N=300)
+CLUSTER_MIN_SECONDS = 5.0   # the captive venues' joint slot model is proven in about 4 s (N=300, 2 cores)
 CLUSTER_MAX_LEARNERS = 300  # building the slot model is not time-limited: only for small clusters
 OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
-                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]]]:
+                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]], list]:
     """An upper bound on tier 1 that knows the rooms of venues some learners can reach alone.
 
     Every learner with a usable venue counts its priority, except that the learners
@@ -151,7 +151,9 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     available at every instant, and the teachers' weekly sessions (min_group, driving
     and the other learners are left out, which only loosens it).  Returns the bound
     and, per venue whose captive learners cannot all be seated, (those learners,
-    their proven most) - a valid redundant constraint for the main model.
+    their proven most) - a valid redundant constraint for the main model - and the
+    groups of the captive venues' joint model (`Group`s of the whole problem; empty
+    when it did not run), a seed for the start timetable.
     Only valid without `current` groups (theirs may use non-candidate slots).
     """
     problem = options.problem
@@ -181,30 +183,34 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
     remaining = deadline - time.monotonic()
     reaching = sum(1 for vs in venues if vs & cluster)
+    seed_groups: list = []
     if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         value = sum(problem.learners[l].priority for l in inside)
         singles = sum(value_v - most_v for value_v, most_v in
                       ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
                        for v in cluster if v in limits))
-        most = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
+        most, seed_groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
         if most is not None and value - most > singles:
             total += singles - (value - most)
             limits[tuple(sorted(cluster))] = (inside, most)
-    return total, limits
+    return total, limits, seed_groups
 
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
-                         time_limit: float, workers: int, seed: int) -> int | None:
+                         time_limit: float, workers: int, seed: int) -> tuple[int | None, list]:
     """Proven most priority-weighted `inside` learners (usable venues all in `cluster`) seated there.
 
     The slot model (`model.py`) of the problem cut down to the cluster's venues and the
     learners who could use them: every solution of the whole problem, without its groups
     elsewhere, is a solution of it.  Learners who could also go elsewhere may fill groups
     but do not count (they get priority + OTHERS so that they form classes of their own).
+    Also returns the groups of its best solution, re-solved briefly to seat the same with
+    the least teacher driving (teachers from far away are the mainland's): a good start
+    for the captive venues, which the greedy start serves poorly (N=300: 34 of 43 seats).
     """
     from solver.model import TimetableModel
-    from solver.timetable import Timetable
+    from solver.timetable import Group, Timetable
 
     problem = options.problem
     ids = {problem.venues[v].id for v in cluster}
@@ -221,7 +227,8 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     seats = [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
              for n, _ in model.class_vars[qi].values()]
     if not seats:
-        return 0
+        return 0, []
+    started = time.monotonic()
     model.model.maximize(sum(seats))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
@@ -230,8 +237,26 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return int(math.floor(solver.best_objective_bound + 1e-6))
+        return None, []
+    most = int(math.floor(solver.best_objective_bound + 1e-6))
+    best = int(round(solver.objective_value))
+    values = {v.index: solver.value(v) for v in model._all_vars()}
+    if model.exact_teachers:
+        # Same seats, least teacher driving: keeps the mainland's teachers for the mainland.
+        remaining = time_limit - (time.monotonic() - started)
+        model.model.add(sum(seats) >= best)
+        model._hint_values(values)
+        model.model.minimize(sum(int(part_options.teacher_travel[t, gp.venue]) * var
+                                 for gp in model.places for t, var in gp.t.items()))
+        solver.parameters.max_time_in_seconds = max(0.1, min(2.0, remaining))
+        if solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = {v.index: solver.value(v) for v in model._all_vars()}
+    table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
+    back = sorted(cluster)
+    learner_of = inside + others
+    groups = [Group(g.course, back[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
+              for g in table.groups]
+    return most, groups
 
 
 def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit: float,

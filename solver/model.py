@@ -37,6 +37,7 @@ from solver.timetable import Group, Timetable
 
 EXACT_TEACHER_SESSIONS = 12000   # above this many (group, teacher, slot) choices teachers come in a second phase
 MAX_GROUPS_PER_OFFER = 64   # a safety valve; rooms and teachers bound it far earlier
+TIER1_SHARE = 0.85          # of the solve time for placements; the lower tiers polish the rest (hinted)
 
 
 @dataclass
@@ -292,6 +293,38 @@ class TimetableModel:
                            if any(o.teacher_slots[t, item[3], item[4]] for item in running))
                 if len(running) > able:
                     m.add(sum(item[5] for item in running) <= able)
+        self._scarce_day_rows(subsets)
+
+    def _scarce_day_rows(self, subsets: list[set[str]]) -> None:
+        """Groups meeting on a day few teachers work need one of those teachers for *all* sessions.
+
+        For a set of levels W and a day d: every session of the groups of W with a
+        session on d is taught by a teacher of W available on d, so those sessions are
+        at most the weekly maximum of those teachers.  (Measured at N=300: the only A1
+        teacher working weekends took every weekend A1 group the per-instant rows
+        allowed, and teacher assignment then closed groups the relaxation had opened.)
+        """
+        m, o = self.model, self.options
+        teachers = self.problem.teachers
+        for day in sorted(set(o.slot_day.tolist())):
+            on_day = {}          # group place -> bool: it has a session on `day`
+            for gi, gp in enumerate(self.places):
+                mine = [gp.x[s] for s in gp.slots if o.slot_day[s] == day]
+                if mine:
+                    on_day[gi] = m.new_bool_var(f"on_day[{gi},{day}]")
+                    m.add(on_day[gi] == sum(mine))     # at most one session a day
+            for wanted in subsets:
+                groups = [gi for gi in on_day if self.problem.courses[self.places[gi].course].level in wanted]
+                if not groups:
+                    continue
+                courses = {self.places[gi].course for gi in groups}
+                day_slots = [s for s in range(len(self.problem.slots)) if o.slot_day[s] == day]
+                weekly = sum(t.max_sessions_per_week for ti, t in enumerate(teachers)
+                             if any(o.teacher_slots[ti, c, s] for c in courses for s in day_slots))
+                most = sum(self.problem.courses[self.places[gi].course].sessions_per_week for gi in groups)
+                if most > weekly:
+                    m.add(sum(self.problem.courses[self.places[gi].course].sessions_per_week * on_day[gi]
+                              for gi in groups) <= weekly)
 
     def _rooms(self) -> None:
         m, o = self.model, self.options
@@ -543,7 +576,7 @@ class TimetableModel:
         progress = _Progress(on_progress, self.tier1)
 
         self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, 0.7 * time_limit)
+        params.max_time_in_seconds = max(0.1, TIER1_SHARE * time_limit)
         if on_progress is not None:
             solver.best_bound_callback = progress.on_bound
         status = solver.solve(self.model, progress if on_progress is not None else None)

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from solver.bounds import MIN_CAPTIVE, capacity_bound, captive_bound, usable_venues
+from solver.bounds import CLUSTER_MIN_SECONDS, MIN_CAPTIVE, capacity_bound, captive_bound, usable_venues
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -44,10 +44,10 @@ from solver.problem import InvalidProblem, Problem, read_problem
 from solver.regions import split_regions
 from solver.solution import invalid_document, name_groups, write_solution
 from solver.teachers import assign_teachers
-from solver.timetable import Timetable
+from solver.timetable import Group, Timetable
 
 TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assignment
-AFTER_SECONDS = 0.08         # ... and for filling, explaining and writing the solution
+AFTER_SECONDS = 0.05         # ... and for filling, explaining and writing the solution
 PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
 CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-venue bounds
 
@@ -94,8 +94,12 @@ def _viable_bound(options: Options, blocked: set[int]) -> int:
                if (viable[i] or i in in_current) and i not in blocked)
 
 
-def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int]:
-    """The best quick timetable, and the status quo's placements for comparison."""
+def start_timetable(options: Options, blocked: set[int], seed_groups=()) -> tuple[Timetable, int]:
+    """The best quick timetable, and the status quo's placements for comparison.
+
+    `seed_groups` (the captive venues' joint model's groups, `bounds.captive_bound`)
+    are also tried as a beginning that greedy filling completes.
+    """
     kept = kept_current(options)
     candidates = [fill(kept, blocked, False), fill(kept, blocked, True)]
     if options.problem.current_groups:
@@ -111,7 +115,23 @@ def start_timetable(options: Options, blocked: set[int]) -> tuple[Timetable, int
         if venues:
             first = greedy_fill(Timetable(options), blocked, True, venues)
             candidates += [fill(first, blocked, False), fill(first, blocked, True)]
+    seeded = _seeded(options, blocked, seed_groups)
+    if seeded is not None:
+        candidates += [fill(seeded, blocked, False), fill(seeded, blocked, True)]
     return max(candidates, key=lambda t: t.placed_value()), today.placed_value()
+
+
+def _seeded(options: Options, blocked: set[int], groups) -> Timetable | None:
+    """A timetable holding those of `groups` that still fit together, or None without any."""
+    table = Timetable(options)
+    for g in groups:
+        teachers = [g.teacher] if g.teacher is not None else table.free_teachers(g.course, g.venue, g.slots)
+        learners = [l for l in g.learners if l not in blocked and l not in table.group_of]
+        if (teachers and table.room_free(g.course, g.venue, g.slots)
+                and table.teacher_can(teachers[0], g.course, g.venue, g.slots)
+                and len(learners) >= options.problem.courses[g.course].min_group):
+            table.add(Group(g.course, g.venue, g.slots, teachers[0], learners))
+    return table if table.groups else None
 
 
 def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
@@ -128,16 +148,19 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     started = time.monotonic()
     options = build_options(problem)
     blocked = _blocked(options)
-    start, today = start_timetable(options, blocked)
     trivial = _viable_bound(options, blocked)
     if len(problem.learners) >= PATTERN_MODEL_FROM:
         capacity = capacity_bound(options, blocked)
         trivial = trivial if capacity is None else min(trivial, capacity)
     limits: dict = {}
+    seed_groups: list = []
     if not problem.current_groups and problem.learners:
         # Learners who can reach one venue only compete for its rooms: a small proven bound each.
-        captive, limits = captive_bound(options, blocked, CAPTIVE_SECONDS * time_limit, workers, seed)
+        # Small parts: enough time for the captive venues' joint model (CLUSTER_MIN_SECONDS + its re-solve).
+        seconds = max(CAPTIVE_SECONDS * time_limit, min(0.3 * time_limit, CLUSTER_MIN_SECONDS + 2))
+        captive, limits, seed_groups = captive_bound(options, blocked, seconds, workers, seed)
         trivial = min(trivial, captive)
+    start, today = start_timetable(options, blocked, seed_groups)
     if report:
         report({"placed": start.placed_value(), "bound": trivial})
     if not options.offers or not problem.learners:
@@ -148,6 +171,10 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
     else:
         model = TimetableModel(options, start, blocked, problem.weights)
+        if report:
+            # CP-SAT's first bounds are far above the proven ones found before it started.
+            report = (lambda update, report=report: report(
+                {**update, "bound": trivial if update.get("bound") is None else min(trivial, update["bound"])}))
     model.limit_placements(limits.values())
     # What is left after building the model, minus the teacher phase and the writing.
     budget = max(0.5, time_limit * (1 - TEACHER_SECONDS - AFTER_SECONDS) - (time.monotonic() - started))

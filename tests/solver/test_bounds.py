@@ -39,7 +39,8 @@ def test_cluster_model_bound_is_at_least_the_exhaustive_optimum(seed):
     venues = usable_venues(options, set())
     inside = [l for l, vs in enumerate(venues) if vs]
     cluster = set(range(len(options.problem.venues)))
-    assert _cluster_model_bound(options, cluster, inside, venues, 10, 2, 0) >= brute_force(problem)
+    most, _ = _cluster_model_bound(options, cluster, inside, venues, 10, 2, 0)
+    assert most >= brute_force(problem)
 
 
 def test_cluster_model_bound_counts_only_the_learners_inside():
@@ -57,7 +58,12 @@ def test_cluster_model_bound_counts_only_the_learners_inside():
     options = build_options(read_problem(problem))
     usable = usable_venues(options, set())
     assert usable[4] == {0, 1}
-    assert _cluster_model_bound(options, {0}, [0, 1, 2, 3], usable, 10, 2, 0) == 3
+    most, groups = _cluster_model_bound(options, {0}, [0, 1, 2, 3], usable, 10, 2, 0)
+    assert most == 3
+    # Its groups are the whole problem's (venue and learner indexes mapped back), a start seed.
+    assert len(groups) == 1
+    assert groups[0].venue == 0 and groups[0].teacher == 0
+    assert len(set(groups[0].learners) & {0, 1, 2, 3}) == 3 and len(groups[0].learners) == 3
 
 
 def test_one_room_one_slot_seats_one_group():
