@@ -141,7 +141,7 @@ OTHERS = 100000      # priority offset that marks learners who fill but do not c
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
-                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]], list]:
+                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]], dict]:
     """An upper bound on tier 1 that knows the rooms of venues some learners can reach alone.
 
     Every learner with a usable venue counts its priority, except that the learners
@@ -151,9 +151,9 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     available at every instant, and the teachers' weekly sessions (min_group, driving
     and the other learners are left out, which only loosens it).  Returns the bound
     and, per venue whose captive learners cannot all be seated, (those learners,
-    their proven most) - a valid redundant constraint for the main model - and the
-    groups of the captive venues' joint model (`Group`s of the whole problem; empty
-    when it did not run), a seed for the start timetable.
+    their proven most) - a valid redundant constraint for the main model - and, when
+    the captive venues' joint model ran, {"cluster": its venues, "groups": its
+    solution's groups} (whole-problem indexes), a seed for the start timetable.
     Only valid without `current` groups (theirs may use non-candidate slots).
     """
     problem = options.problem
@@ -183,80 +183,92 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
     remaining = deadline - time.monotonic()
     reaching = sum(1 for vs in venues if vs & cluster)
-    seed_groups: list = []
+    cluster_seed: dict = {}
     if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         value = sum(problem.learners[l].priority for l in inside)
         singles = sum(value_v - most_v for value_v, most_v in
                       ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
                        for v in cluster if v in limits))
-        most, seed_groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
+        most, groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
+        cluster_seed = {"cluster": cluster, "groups": groups}
         if most is not None and value - most > singles:
             total += singles - (value - most)
             limits[tuple(sorted(cluster))] = (inside, most)
-    return total, limits, seed_groups
+    return total, limits, cluster_seed
+
+
+def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int]):
+    """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
+
+    Learners in `counted` keep their priority; `fillers` may fill groups but get
+    priority + OTHERS, so that they form classes of their own and can be left out of
+    the objective.  Returns the model and the maps back to the whole problem
+    (venue indexes, learner indexes).
+    """
+    from solver.model import TimetableModel
+    from solver.options import build_options
+    from solver.timetable import Timetable
+
+    problem = options.problem
+    ids = {problem.venues[v].id for v in cluster}
+    learners = tuple(problem.learners[l] for l in counted) + tuple(
+        replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in fillers)
+    part = replace(problem, venues=tuple(problem.venues[v] for v in sorted(cluster)),
+                   courses=tuple(replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses),
+                   learners=learners, current_groups=())
+    part_options = build_options(part)
+    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights)
+    return model, sorted(cluster), list(counted) + list(fillers)
+
+
+def counted_seats(model) -> list:
+    """The objective terms of `cluster_model`: seats of counted learners, priority-weighted."""
+    return [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
+            for n, _ in model.class_vars[qi].values()]
+
+
+def groups_back(model, values: dict, venue_of: list[int], learner_of: list[int]) -> list:
+    """The groups of a cluster model's solution, in the whole problem's indexes."""
+    from solver.timetable import Group
+
+    table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
+    return [Group(g.course, venue_of[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
+            for g in table.groups]
 
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
                          time_limit: float, workers: int, seed: int) -> tuple[int | None, list]:
     """Proven most priority-weighted `inside` learners (usable venues all in `cluster`) seated there.
 
-    The slot model (`model.py`) of the problem cut down to the cluster's venues and the
-    learners who could use them: every solution of the whole problem, without its groups
-    elsewhere, is a solution of it.  Learners who could also go elsewhere may fill groups
-    but do not count (they get priority + OTHERS so that they form classes of their own).
-    Also returns the groups of its best solution, re-solved briefly to seat the same with
-    the least teacher driving (teachers from far away are the mainland's): a good start
-    for the captive venues, which the greedy start serves poorly (N=300: 34 of 43 seats).
+    The cluster model (`cluster_model`) with the learners who could use its venues:
+    every solution of the whole problem, without its groups elsewhere, is a solution of
+    it.  Learners who could also go elsewhere may fill groups but do not count.  Also
+    returns the groups of its best solution (whole-problem indexes).
     """
-    from solver.model import TimetableModel
-    from solver.timetable import Group, Timetable
-
-    problem = options.problem
-    ids = {problem.venues[v].id for v in cluster}
     counted = set(inside)
     others = [l for l, vs in enumerate(venues) if vs & cluster and l not in counted]
-    learners = tuple(problem.learners[l] for l in inside) + tuple(
-        replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in others)
-    part = replace(problem, venues=tuple(problem.venues[v] for v in sorted(cluster)),
-                   courses=tuple(replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses),
-                   learners=learners, current_groups=())
-    from solver.options import build_options
-    part_options = build_options(part)
-    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights)
-    seats = [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
-             for n, _ in model.class_vars[qi].values()]
+    model, venue_of, learner_of = cluster_model(options, cluster, inside, others)
+    seats = counted_seats(model)
     if not seats:
         return 0, []
-    started = time.monotonic()
     model.model.maximize(sum(seats))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.cp_model_probing_level = 0
+    solver = _cp_solver(time_limit, workers, seed)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []
-    most = int(math.floor(solver.best_objective_bound + 1e-6))
-    best = int(round(solver.objective_value))
     values = {v.index: solver.value(v) for v in model._all_vars()}
-    if model.exact_teachers:
-        # Same seats, least teacher driving: keeps the mainland's teachers for the mainland.
-        remaining = time_limit - (time.monotonic() - started)
-        model.model.add(sum(seats) >= best)
-        model._hint_values(values)
-        model.model.minimize(sum(int(part_options.teacher_travel[t, gp.venue]) * var
-                                 for gp in model.places for t, var in gp.t.items()))
-        solver.parameters.max_time_in_seconds = max(0.1, min(2.0, remaining))
-        if solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = {v.index: solver.value(v) for v in model._all_vars()}
-    table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-    back = sorted(cluster)
-    learner_of = inside + others
-    groups = [Group(g.course, back[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
-              for g in table.groups]
-    return most, groups
+    return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(model, values, venue_of, learner_of)
+
+
+def _cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    # Measured: without probing the venue and cluster models are proven 4-8x sooner.
+    solver.parameters.cp_model_probing_level = 0
+    return solver
 
 
 def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit: float,
@@ -318,12 +330,7 @@ def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit:
     weekly = sum(t.max_sessions_per_week for t in problem.teachers if t.levels & levels)
     model.add(sum(it[5] for it in sessions) <= weekly)
     model.maximize(sum(objective))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    # Measured: without probing the venue models are proven 4-8x sooner.
-    solver.parameters.cp_model_probing_level = 0
+    solver = _cp_solver(time_limit, workers, seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from solver.bounds import CLUSTER_MIN_SECONDS, MIN_CAPTIVE, capacity_bound, captive_bound, usable_venues
 from solver.explain import explain, what_if
@@ -50,6 +51,7 @@ TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assig
 AFTER_SECONDS = 0.05         # ... and for filling, explaining and writing the solution
 PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
 CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-venue bounds
+CLUSTER_START_SECONDS = 0.1  # ... and for planning the captive venues around the start (`captive_start`)
 
 
 class _Progress:
@@ -134,6 +136,54 @@ def _seeded(options: Options, blocked: set[int], groups) -> Timetable | None:
     return table if table.groups else None
 
 
+def captive_start(options: Options, blocked: set[int], table: Timetable, cluster: set[int],
+                  time_limit: float, workers: int, seed: int) -> Timetable | None:
+    """`table` with its groups at the captive venues planned anew around the rest, then filled.
+
+    The captive venues' cluster model (`bounds.cluster_model`) gets every learner who
+    could use them and is not placed elsewhere, and each teacher only the sessions that
+    fit around their groups elsewhere (time, driving, weekly maximum); it seats as many
+    as it can, then drives the least.  Measured at N=300: the greedy start seats 34 of
+    the captive venues' proven 43, this start 40 with the rest of the timetable intact.
+    """
+    from solver.bounds import OTHERS, cluster_model, groups_back
+    rest = Timetable(options, [Group(g.course, g.venue, g.slots, g.teacher, list(g.learners), g.id, g.locked)
+                               for g in table.groups if g.venue not in cluster])
+    venues = usable_venues(options, blocked)
+    counted = [l for l, vs in enumerate(venues) if vs & cluster and l not in rest.group_of]
+    if not counted:
+        return None
+    model, venue_of, learner_of = cluster_model(options, cluster, counted, [])
+    if not model.exact_teachers:
+        return None
+    m = model.model
+    for t, teacher in enumerate(options.problem.teachers):
+        sessions = []
+        for gp in model.places:
+            for s, var in gp.u.get(t, {}).items():
+                if rest.teacher_can(t, gp.course, venue_of[gp.venue], (s,)):
+                    sessions.append(var)
+                else:
+                    m.add(var == 0)
+        load = sum(len(g.slots) for g in rest.groups if g.teacher == t)
+        if sessions:
+            m.add(sum(sessions) <= teacher.max_sessions_per_week - load)
+    seats = sum(q.priority * n for qi, q in enumerate(model.classes) for n, _ in model.class_vars[qi].values())
+    drive = sum(int(model.options.teacher_travel[t, gp.venue]) * var for gp in model.places for t, var in gp.t.items())
+    m.maximize(OTHERS * seats - drive)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.cp_model_probing_level = 0
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = {v.index: solver.value(v) for v in model._all_vars()}
+    for g in groups_back(model, values, venue_of, learner_of):
+        rest.add(g)
+    return max((fill(rest, blocked, False), fill(rest, blocked, True)), key=lambda t: t.placed_value())
+
+
 def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
     """A filled copy of `table`: greedy groups, then one-move augmentations, then greedy again."""
     problem = table.options.problem
@@ -153,14 +203,19 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         capacity = capacity_bound(options, blocked)
         trivial = trivial if capacity is None else min(trivial, capacity)
     limits: dict = {}
-    seed_groups: list = []
+    cluster_seed: dict = {}
     if not problem.current_groups and problem.learners:
         # Learners who can reach one venue only compete for its rooms: a small proven bound each.
         # Small parts: enough time for the captive venues' joint model (CLUSTER_MIN_SECONDS + its re-solve).
         seconds = max(CAPTIVE_SECONDS * time_limit, min(0.3 * time_limit, CLUSTER_MIN_SECONDS + 2))
-        captive, limits, seed_groups = captive_bound(options, blocked, seconds, workers, seed)
+        captive, limits, cluster_seed = captive_bound(options, blocked, seconds, workers, seed)
         trivial = min(trivial, captive)
-    start, today = start_timetable(options, blocked, seed_groups)
+    start, today = start_timetable(options, blocked, cluster_seed.get("groups", ()))
+    if cluster_seed:
+        around = captive_start(options, blocked, start, cluster_seed["cluster"], CLUSTER_START_SECONDS * time_limit,
+                               workers, seed)
+        if around is not None and around.placed_value() > start.placed_value():
+            start = around
     if report:
         report({"placed": start.placed_value(), "bound": trivial})
     if not options.offers or not problem.learners:
