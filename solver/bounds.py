@@ -198,7 +198,8 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     return total, limits, cluster_seed
 
 
-def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int]):
+def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int],
+                  exact_teachers: bool | None = None):
     """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
 
     Learners in `counted` keep their priority; `fillers` may fill groups but get
@@ -218,7 +219,7 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
                    courses=tuple(replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses),
                    learners=learners, current_groups=())
     part_options = build_options(part)
-    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights)
+    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights, exact_teachers)
     return model, sorted(cluster), list(counted) + list(fillers)
 
 

@@ -110,7 +110,8 @@ def _non_overlapping_per_week(options: Options, offer) -> int:
 class TimetableModel:
     """Builds the model for one problem (or region) and solves its tiers."""
 
-    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights):
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights,
+                 exact_teachers: bool | None = None):
         self.options = options
         self.problem = options.problem
         self.weights = weights
@@ -124,7 +125,8 @@ class TimetableModel:
         self.classes = learner_classes(options, blocked, current_of, fixed)
         self._free_places()
         self._group_variables()
-        self.exact_teachers = self._teacher_sessions_count() <= EXACT_TEACHER_SESSIONS
+        self.exact_teachers = exact_teachers if exact_teachers is not None else \
+            self._teacher_sessions_count() <= EXACT_TEACHER_SESSIONS
         if self.exact_teachers:
             self._teacher_variables()
         else:

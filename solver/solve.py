@@ -153,9 +153,7 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     counted = [l for l, vs in enumerate(venues) if vs & cluster and l not in rest.group_of]
     if not counted:
         return None
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, [])
-    if not model.exact_teachers:
-        return None
+    model, venue_of, learner_of = cluster_model(options, cluster, counted, [], exact_teachers=True)
     m = model.model
     for t, teacher in enumerate(options.problem.teachers):
         sessions = []
@@ -231,8 +229,11 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
             report = (lambda update, report=report: report(
                 {**update, "bound": trivial if update.get("bound") is None else min(trivial, update["bound"])}))
     model.limit_placements(limits.values())
-    # What is left after building the model, minus the teacher phase and the writing.
-    budget = max(0.5, time_limit * (1 - TEACHER_SECONDS - AFTER_SECONDS) - (time.monotonic() - started))
+    # What is left after building the model, minus the writing and, when the model only
+    # knew a relaxation of the teacher rules, the teacher phase (it is quick otherwise).
+    exact = isinstance(model, PatternModel) or model.exact_teachers
+    budget = max(0.5, time_limit * (1 - (0 if exact else TEACHER_SECONDS) - AFTER_SECONDS)
+                 - (time.monotonic() - started))
     table, status, bound = model.solve(budget, workers, seed, report)
     if isinstance(model, PatternModel):
         bound = trivial
