@@ -254,7 +254,7 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     if not seats:
         return 0, []
     model.model.maximize(sum(seats))
-    solver = _cp_solver(time_limit, workers, seed)
+    solver = cp_solver(time_limit, workers, seed)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []
@@ -262,7 +262,7 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(model, values, venue_of, learner_of)
 
 
-def _cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -331,7 +331,7 @@ def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit:
     weekly = sum(t.max_sessions_per_week for t in problem.teachers if t.levels & levels)
     model.add(sum(it[5] for it in sessions) <= weekly)
     model.maximize(sum(objective))
-    solver = _cp_solver(time_limit, workers, seed)
+    solver = cp_solver(time_limit, workers, seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -6,9 +6,11 @@ in parallel threads, CP-SAT releases the GIL):
 1. `options.build_options`: who could attend which weekly pattern where.
 2. A start (`greedy`): the published timetable kept, or (without `current`)
    the best of the status quo and greedy timetables (some opening groups at
-   venues that some learners alone can reach first), each filled and
-   improved by one-move augmentations.  It is a complete hint for CP-SAT and
-   a floor: the answer is never worse than the status quo.
+   venues that some learners alone can reach first, one beginning with the
+   captive venues' joint model of `bounds.py`), each filled and improved by
+   one-move augmentations; then the captive venues planned anew around the
+   rest of it (`captive_start`).  It is a complete hint for CP-SAT and a
+   floor: the answer is never worse than the status quo.
 3. CP-SAT: up to `PATTERN_MODEL_FROM` learners (or whenever `current` has
    groups) the slot-variable model (`model.py`, exact, lexicographic tiers);
    above it the counting model over weekly patterns (`patterns.py`).
@@ -35,7 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.bounds import CLUSTER_MIN_SECONDS, MIN_CAPTIVE, capacity_bound, captive_bound, usable_venues
+from solver.bounds import (CLUSTER_MIN_SECONDS, MIN_CAPTIVE, OTHERS, capacity_bound, captive_bound, cluster_model,
+                           cp_solver, groups_back, usable_venues)
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -144,9 +147,9 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     could use them and is not placed elsewhere, and each teacher only the sessions that
     fit around their groups elsewhere (time, driving, weekly maximum); it seats as many
     as it can, then drives the least.  Measured at N=300: the greedy start seats 34 of
-    the captive venues' proven 43, this start 40 with the rest of the timetable intact.
+    the captive venues' proven 43, this one 38 with the rest intact (start 264 -> 268,
+    and 273-274 instead of 265-270 after CP-SAT in 30 s).
     """
-    from solver.bounds import OTHERS, cluster_model, groups_back
     rest = Timetable(options, [Group(g.course, g.venue, g.slots, g.teacher, list(g.learners), g.id, g.locked)
                                for g in table.groups if g.venue not in cluster])
     venues = usable_venues(options, blocked)
@@ -169,11 +172,7 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     seats = sum(q.priority * n for qi, q in enumerate(model.classes) for n, _ in model.class_vars[qi].values())
     drive = sum(int(model.options.teacher_travel[t, gp.venue]) * var for gp in model.places for t, var in gp.t.items())
     m.maximize(OTHERS * seats - drive)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.cp_model_probing_level = 0
+    solver = cp_solver(time_limit, workers, seed)
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = {v.index: solver.value(v) for v in model._all_vars()}
@@ -204,7 +203,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     cluster_seed: dict = {}
     if not problem.current_groups and problem.learners:
         # Learners who can reach one venue only compete for its rooms: a small proven bound each.
-        # Small parts: enough time for the captive venues' joint model (CLUSTER_MIN_SECONDS + its re-solve).
+        # Small parts: enough time for the single venues' models and the captive venues' joint one.
         seconds = max(CAPTIVE_SECONDS * time_limit, min(0.3 * time_limit, CLUSTER_MIN_SECONDS + 2))
         captive, limits, cluster_seed = captive_bound(options, blocked, seconds, workers, seed)
         trivial = min(trivial, captive)
