@@ -232,7 +232,7 @@ class PatternModel:
             params.num_full_subsolvers = FULL_WORKERS
         self.model.maximize(self.tier1)
         params.max_time_in_seconds = max(0.1, 0.9 * time_limit)
-        progress = _Progress(on_progress, self.tier1) if on_progress is not None else None
+        progress = _Progress(on_progress) if on_progress is not None else None
         status = solver.solve(self.model, progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, "unknown", 0

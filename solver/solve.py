@@ -181,6 +181,12 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     return max((fill(rest, blocked, False), fill(rest, blocked, True)), key=lambda t: t.placed_value())
 
 
+def repaired(table: Timetable, blocked: set[int], time_limit: float, workers: int, seed: int) -> Timetable:
+    """`table` with teachers assigned (groups without one close), then refilled."""
+    table = assign_teachers(table, time_limit, workers, seed)
+    return max((fill(table, blocked, False), fill(table, blocked, True)), key=lambda t: t.placed_value())
+
+
 def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
     """A filled copy of `table`: greedy groups, then one-move augmentations, then greedy again."""
     problem = table.options.problem
@@ -223,6 +229,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
     else:
         model = TimetableModel(options, start, blocked, problem.weights)
+        model.repair = lambda table: repaired(table, blocked, 1.0, 1, seed)
         if report:
             # CP-SAT's first bounds are far above the proven ones found before it started.
             report = (lambda update, report=report: report(
@@ -242,8 +249,10 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if table is None:
         table, status, bound = start, "feasible", trivial
     else:
-        table = assign_teachers(table, max(0.5, time_limit * TEACHER_SECONDS), workers, seed)
-        table = max((fill(table, blocked, False), fill(table, blocked, True)), key=lambda t: t.placed_value())
+        table = repaired(table, blocked, max(0.5, time_limit * TEACHER_SECONDS), workers, seed)
+        best = getattr(model, "best_repaired", None)
+        if best is not None and best.placed_value() > table.placed_value():
+            table = best
         if any(g.teacher is None for g in table.groups):
             return dict(options=options, table=Timetable(options), status="infeasible", bound=0,
                         status_quo=today, blocked=blocked, start=start.placed_value())

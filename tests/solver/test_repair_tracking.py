@@ -1,0 +1,71 @@
+"""With only the relaxed teacher rules, the answer is the best *real* timetable the search saw.
+
+The relaxed model's later solutions can need teachers who are not there; each better
+solution is repaired (teachers assigned, learners refilled) as it is found and the
+best repaired one is kept (`model._Progress`), and `solve` answers with it when the
+last solution repairs worse.
+"""
+
+import importlib
+
+import checker
+from solver import solve
+from solver.model import _Progress
+from solver.synthetic import midt_troms_problem
+
+
+class Table:
+    def __init__(self, placed):
+        self.placed = placed
+
+    def placed_value(self):
+        return self.placed
+
+
+class FakeModel:
+    """Stands in for a TimetableModel: its repairs give these placements, in order."""
+
+    def __init__(self, repaired):
+        self.repaired = list(repaired)
+        self.best_repaired = None
+        self.calls = 0
+
+    def timetable(self, value):
+        return Table(None)
+
+    def repair(self, table):
+        self.calls += 1
+        return Table(self.repaired.pop(0))
+
+
+def seen(progress, relaxed):
+    progress.placed = relaxed
+    return progress._repair()
+
+
+def test_the_best_repaired_timetable_is_kept_and_reported():
+    model = FakeModel([5, 3])
+    progress = _Progress(None, model)
+    assert seen(progress, 6) == 5          # relaxed 6, really 5
+    assert seen(progress, 7) == 5          # relaxed 7 repairs to 3: the 5 stays
+    assert model.best_repaired.placed_value() == 5
+    assert seen(progress, 5) == 5 and model.calls == 2   # no better than 5 real: not repaired
+
+
+def test_relaxed_teacher_solves_are_valid_and_never_below_a_repaired_timetable(monkeypatch):
+    model_module = importlib.import_module("solver.model")
+    monkeypatch.setattr(model_module, "EXACT_TEACHER_SESSIONS", 0)    # force the relaxed teacher rules
+    repaired_values = []
+    original = model_module._Progress._repair
+
+    def recording(self):
+        value = original(self)
+        repaired_values.append(value)
+        return value
+
+    monkeypatch.setattr(model_module._Progress, "_repair", recording)
+    problem = midt_troms_problem(learners=70, seed=3)
+    solution = solve(problem, time_limit=6, workers=2)
+    checker.assert_valid(problem, solution)
+    assert repaired_values, "the relaxed model's solutions were not repaired"
+    assert solution["placed"] >= max(repaired_values)
