@@ -311,18 +311,15 @@ class TimetableModel:
         m, o = self.model, self.options
         teachers = self.problem.teachers
         for day in sorted(set(o.slot_day.tolist())):
-            on_day = {}          # group place -> bool: it has a session on `day`
-            for gi, gp in enumerate(self.places):
-                mine = [gp.x[s] for s in gp.slots if o.slot_day[s] == day]
-                if mine:
-                    on_day[gi] = m.new_bool_var(f"on_day[{gi},{day}]")
-                    m.add(on_day[gi] == sum(mine))     # at most one session a day
+            day_slots = [s for s in range(len(self.problem.slots)) if o.slot_day[s] == day]
+            # Group place -> 0/1 expression: it meets on `day` (at most one session a day).
+            on_day = {gi: sum(gp.x[s] for s in gp.slots if o.slot_day[s] == day)
+                      for gi, gp in enumerate(self.places) if any(o.slot_day[s] == day for s in gp.slots)}
             for wanted in subsets:
                 groups = [gi for gi in on_day if self.problem.courses[self.places[gi].course].level in wanted]
                 if not groups:
                     continue
                 courses = {self.places[gi].course for gi in groups}
-                day_slots = [s for s in range(len(self.problem.slots)) if o.slot_day[s] == day]
                 weekly = sum(t.max_sessions_per_week for ti, t in enumerate(teachers)
                              if any(o.teacher_slots[ti, c, s] for c in courses for s in day_slots))
                 most = sum(self.problem.courses[self.places[gi].course].sessions_per_week for gi in groups)

@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.bounds import (CLUSTER_MIN_SECONDS, MIN_CAPTIVE, OTHERS, capacity_bound, captive_bound, cluster_model,
+from solver.bounds import (CLUSTER_MIN_SECONDS, MIN_CAPTIVE, capacity_bound, captive_bound, cluster_model,
                            cp_solver, groups_back, usable_venues)
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
@@ -170,8 +170,10 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
         if sessions:
             m.add(sum(sessions) <= teacher.max_sessions_per_week - load)
     seats = sum(q.priority * n for qi, q in enumerate(model.classes) for n, _ in model.class_vars[qi].values())
-    drive = sum(int(model.options.teacher_travel[t, gp.venue]) * var for gp in model.places for t, var in gp.t.items())
-    m.maximize(OTHERS * seats - drive)
+    drives = [(int(model.options.teacher_travel[t, gp.venue]), var) for gp in model.places for t, var in gp.t.items()]
+    # One more seat outweighs any driving: each place has one teacher, so the driving is at most this.
+    per_seat = 1 + sum(int(model.options.teacher_travel[:, gp.venue].max(initial=0)) for gp in model.places)
+    m.maximize(per_seat * seats - sum(minutes * var for minutes, var in drives))
     solver = cp_solver(time_limit, workers, seed)
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
