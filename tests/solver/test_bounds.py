@@ -127,3 +127,26 @@ def test_a_teacher_away_at_every_slot_leaves_no_seat():
     problem = base_problem([learner(f"L{i}") for i in range(4)], slots=[{"day": "mon", "start": "18:00"}],
                            courses=[WEEKLY_COURSE], teachers=teachers)
     assert bound_of(problem) == 0
+
+
+def test_a_group_meeting_on_the_one_weekend_teachers_day_needs_her_for_all_its_sessions(monkeypatch):
+    # Four learners work Monday evenings, four Tuesday evenings: each group needs Saturday plus
+    # the other weekday.  Only t-sat works Saturdays, and two sessions a week are all she
+    # teaches, so one group opens.  Per instant the rows would allow one Saturday group at
+    # 10:00 and another at 13:00; the per-day row knows she must take both their sessions.
+    import importlib
+    from optimizer_cases import evening_shift_on
+    monkeypatch.setattr(importlib.import_module("solver.model"), "EXACT_TEACHER_SESSIONS", 0)
+    slots = [{"day": "sat", "start": "10:00"}, {"day": "sat", "start": "13:00"},
+             {"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}]
+    saturday = {**teacher("t-sat", days=("mon", "tue", "sat")), "max_sessions_per_week": 2}
+    learners = [learner(f"M{i}", rota=evening_shift_on([0])) for i in range(4)] + \
+        [learner(f"T{i}", rota=evening_shift_on([1])) for i in range(4)]
+    course = {**WEEKLY_COURSE, "sessions_per_week": 2, "min_group": 2}
+    problem = base_problem(learners, rooms=2, slots=slots, courses=[course],
+                           teachers=[saturday, teacher("t-week1", days=("mon", "tue")),
+                                     teacher("t-week2", days=("mon", "tue"))])
+    solution = solve(problem, time_limit=10, workers=2)
+    checker.assert_valid(problem, solution)
+    assert solution["placed"] == solution["placed_bound"] == 4
+    assert solution["status"] == "optimal"
