@@ -135,9 +135,23 @@ def _taught(options: Options, offer) -> np.ndarray:
 
 
 MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
-CLUSTER_MIN_SECONDS = 5.0   # the captive venues' joint slot model is proven in about 4 s (N=300, 2 cores)
+CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model is proven in about 5-9 s (N=300, 2 cores)
 CLUSTER_MAX_LEARNERS = 300  # building the slot model is not time-limited: only for small clusters
+CLUSTER_WORKERS = 3  # measured on 2 cores: the max-SAT core worker proves it, 8.5 s with 3 workers, 11-21 s with 4-8
+TEACHER_CAPTIVE = 1  # learners whom this few teachers could teach join the captive venues' joint model
 OTHERS = 100000      # priority offset that marks learners who fill but do not count
+
+
+def able_teachers(options: Options, learner: int) -> set[int]:
+    """Teachers who could take some group that suits the learner (qualified and free at all its slots)."""
+    able: set[int] = set()
+    for i in options.offers_of_learner[learner]:
+        offer = options.offers[i]
+        patterns = offer.patterns[offer.suits[offer.row_of[learner]]]
+        if len(patterns):
+            taught = options.teacher_slots[:, offer.course][:, patterns].all(axis=2).any(axis=1)
+            able |= set(np.flatnonzero(taught).tolist())
+    return able
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
@@ -149,12 +163,15 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     CP-SAT relaxation of venue v alone can seat of them: groups of offers at v per
     weekly pattern with at most max_group of them each, the rooms and the teachers
     available at every instant, and the teachers' weekly sessions (min_group, driving
-    and the other learners are left out, which only loosens it).  Returns the bound
-    and, per venue whose captive learners cannot all be seated, (those learners,
-    their proven most) - a valid redundant constraint for the main model - and, when
-    the captive venues' joint model ran, {"cluster": its venues, "groups": its
-    solution's groups} (whole-problem indexes), a seed for the start timetable.
-    Only valid without `current` groups (theirs may use non-candidate slots).
+    and the other learners are left out, which only loosens it).  With time to spare
+    the captive venues are then modelled together (`_cluster_model_bound`), joined by
+    the learners whom only one teacher could teach: they compete with the captive
+    venues for that teacher's week.  Returns the bound and, per venue (or cluster)
+    whose counted learners cannot all be seated, (those learners, their proven most) -
+    a valid redundant constraint for the main model - and, when the joint model ran,
+    {"cluster": its venues, "groups": its solution's groups} (whole-problem indexes), a
+    seed for the start timetable.  Only valid without `current` groups (theirs may use
+    non-candidate slots).
     """
     problem = options.problem
     venues = usable_venues(options, blocked)
@@ -163,7 +180,7 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     for l, vs in enumerate(venues):
         if len(vs) == 1:
             captive.setdefault(next(iter(vs)), []).append(l)
-    limits: dict[int, tuple[list[int], int]] = {}
+    limits: dict = {}
     deadline = time.monotonic() + time_limit
     # Smallest captive populations first: they are quick, and the largest gets the time left
     # (a run cut short still gives a valid bound).
@@ -179,48 +196,98 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
             total -= value - most
             limits[v] = (learners, most)
     # With time to spare, the captive venues together in the exact slot model: it knows
-    # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats).
+    # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats),
+    # and the competition for scarce teachers (N=300: the only A1 teacher who works
+    # weekends is wanted at both captive venues and by 14 learners inland: 3 seats more).
     cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
     remaining = deadline - time.monotonic()
-    reaching = sum(1 for vs in venues if vs & cluster)
     cluster_seed: dict = {}
-    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
+    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
-        value = sum(problem.learners[l].priority for l in inside)
-        singles = sum(value_v - most_v for value_v, most_v in
-                      ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
-                       for v in cluster if v in limits))
-        most, groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed)
-        cluster_seed = {"cluster": cluster, "groups": groups}
-        if most is not None and value - most > singles:
-            total += singles - (value - most)
-            limits[tuple(sorted(cluster))] = (inside, most)
+        extra = [l for l, vs in enumerate(venues) if vs and not vs <= cluster
+                 and len(able_teachers(options, l)) <= TEACHER_CAPTIVE]
+        reaching = sum(1 for l, vs in enumerate(venues) if vs & cluster or l in set(extra))
+        if reaching <= CLUSTER_MAX_LEARNERS:
+            counted = inside + extra
+            value = sum(problem.learners[l].priority for l in counted)
+            singles = sum(value_v - most_v for value_v, most_v in
+                          ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
+                           for v in cluster if v in limits))
+            most, groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed,
+                                                extra, [limits[v] for v in cluster if v in limits])
+            cluster_seed = {"cluster": cluster, "groups": groups}
+            if most is not None and value - most > singles:
+                total += singles - (value - most)
+                limits[tuple(sorted(cluster))] = (counted, most)
     return total, limits, cluster_seed
 
 
+EXTRA = "~outside"   # suffix of the course copies that `cluster_model` makes for `extra` learners
+
+
 def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int],
-                  exact_teachers: bool | None = None):
+                  exact_teachers: bool | None = None, extra: list[int] = ()):
     """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
 
     Learners in `counted` keep their priority; `fillers` may fill groups but get
     priority + OTHERS, so that they form classes of their own and can be left out of
-    the objective.  Returns the model and the maps back to the whole problem
-    (venue indexes, learner indexes).
+    the objective.  `extra` learners (also in `counted`) bring their venues outside the
+    cluster in, for them alone: only the slots of the patterns that suit them, only
+    the teachers who could teach them, and min_group 1 (the other members of their
+    groups there are left out), which keeps the model a relaxation of the problem for
+    the counted learners.  Returns the model and the maps back to the whole problem
+    (venue indexes, learner indexes); `model.course_of` maps its courses back.
     """
     from solver.model import TimetableModel
     from solver.options import build_options
+    from solver.problem import Window
     from solver.timetable import Timetable
 
     problem = options.problem
     ids = {problem.venues[v].id for v in cluster}
+    # Venues outside the cluster: the slots and courses of the patterns that suit an extra learner.
+    slots_at: dict[int, set[int]] = {}
+    courses_at: dict[int, set[int]] = {}
+    teachers: set[int] = set()
+    for l in extra:
+        teachers |= able_teachers(options, l)
+        for i in options.offers_of_learner[l]:
+            offer = options.offers[i]
+            row = offer.suits[offer.row_of[l]]
+            if offer.venue not in cluster and row.any():
+                slots_at.setdefault(offer.venue, set()).update(offer.patterns[row].ravel().tolist())
+                courses_at.setdefault(offer.venue, set()).add(offer.course)
+    outside = sorted(slots_at)
+    venues = [problem.venues[v] for v in sorted(cluster)]
+    for v in outside:
+        minutes = max(problem.courses[c].session_minutes for c in courses_at[v])
+        windows = tuple(Window(frozenset({problem.slots[s].day}), problem.slots[s].start,
+                               problem.slots[s].start + minutes) for s in sorted(slots_at[v]))
+        venues.append(replace(problem.venues[v], open=windows))
+    courses = [replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses]
+    course_of = list(range(len(courses)))
+    for c, course in enumerate(problem.courses):
+        here = tuple(problem.venues[v].id for v in outside if c in courses_at[v])
+        if here:
+            courses.append(replace(course, id=course.id + EXTRA, min_group=1, venues=here))
+            course_of.append(c)
     learners = tuple(problem.learners[l] for l in counted) + tuple(
         replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in fillers)
-    part = replace(problem, venues=tuple(problem.venues[v] for v in sorted(cluster)),
-                   courses=tuple(replace(c, venues=tuple(v for v in c.venues if v in ids)) for c in problem.courses),
-                   learners=learners, current_groups=())
+    part = replace(problem, venues=tuple(venues), courses=tuple(courses), learners=learners, current_groups=())
     part_options = build_options(part)
+    if outside:
+        position = {l: k for k, l in enumerate(counted)}
+        mine = {position[l] for l in extra}
+        for offer in part_options.offers:
+            if offer.course >= len(problem.courses):
+                for l in offer.learners:
+                    if int(l) not in mine:
+                        offer.suits[offer.row_of[int(l)]] = False
+        others = [t for t in range(len(problem.teachers)) if t not in teachers]
+        part_options.teacher_slots[others, len(problem.courses):, :] = False
     model = TimetableModel(part_options, Timetable(part_options), set(), part.weights, exact_teachers)
-    return model, sorted(cluster), list(counted) + list(fillers)
+    model.course_of = course_of
+    return model, sorted(cluster) + outside, list(counted) + list(fillers)
 
 
 def counted_seats(model) -> list:
@@ -234,27 +301,35 @@ def groups_back(model, values: dict, venue_of: list[int], learner_of: list[int])
     from solver.timetable import Group
 
     table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-    return [Group(g.course, venue_of[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
+    course_of = getattr(model, "course_of", None) or list(range(len(model.problem.courses)))
+    return [Group(course_of[g.course], venue_of[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
             for g in table.groups]
 
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
-                         time_limit: float, workers: int, seed: int) -> tuple[int | None, list]:
-    """Proven most priority-weighted `inside` learners (usable venues all in `cluster`) seated there.
+                         time_limit: float, workers: int, seed: int, extra: list[int] = (),
+                         limits=()) -> tuple[int | None, list]:
+    """Proven most priority-weighted `inside` + `extra` learners seated.
 
-    The cluster model (`cluster_model`) with the learners who could use its venues:
-    every solution of the whole problem, without its groups elsewhere, is a solution of
-    it.  Learners who could also go elsewhere may fill groups but do not count.  Also
-    returns the groups of its best solution (whole-problem indexes).
+    `inside` learners have all usable venues in `cluster`; `extra` learners are the
+    others to count (`cluster_model` brings in their venues for them alone).  Every
+    solution of the whole problem, without its groups that hold no counted learner
+    outside the cluster, is a solution of the cluster model; learners who could also
+    go elsewhere may fill groups in the cluster but do not count.  `limits` are proven
+    (learners, most) rows for subsets of them (the single venues'), which the model
+    gets as redundant constraints.  Also returns the groups of its best solution
+    (whole-problem indexes; groups outside the cluster may be smaller than min_group).
     """
-    counted = set(inside)
-    others = [l for l, vs in enumerate(venues) if vs & cluster and l not in counted]
-    model, venue_of, learner_of = cluster_model(options, cluster, inside, others)
+    counted = list(inside) + list(extra)
+    others = [l for l, vs in enumerate(venues) if vs & cluster and l not in set(counted)]
+    model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra))
+    position = {l: k for k, l in enumerate(counted)}
+    model.limit_placements([([position[l] for l in learners], most) for learners, most in limits])
     seats = counted_seats(model)
     if not seats:
         return 0, []
     model.model.maximize(sum(seats))
-    solver = cp_solver(time_limit, workers, seed)
+    solver = cp_solver(time_limit, min(workers, CLUSTER_WORKERS), seed)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []

@@ -127,14 +127,27 @@ def start_timetable(options: Options, blocked: set[int], seed_groups=()) -> tupl
 
 
 def _seeded(options: Options, blocked: set[int], groups) -> Timetable | None:
-    """A timetable holding those of `groups` that still fit together, or None without any."""
+    """A timetable holding those of `groups` that still fit together, or None without any.
+
+    A group with fewer than min_group learners (the joint model's groups outside the
+    captive venues count only some of their members) is topped up with learners it
+    suits who are not placed yet, those with the fewest other options first.
+    """
+    problem = options.problem
     table = Timetable(options)
     for g in groups:
+        course = problem.courses[g.course]
         teachers = [g.teacher] if g.teacher is not None else table.free_teachers(g.course, g.venue, g.slots)
-        learners = [l for l in g.learners if l not in blocked and l not in table.group_of]
-        if (teachers and table.room_free(g.course, g.venue, g.slots)
-                and table.teacher_can(teachers[0], g.course, g.venue, g.slots)
-                and len(learners) >= options.problem.courses[g.course].min_group):
+        if not (teachers and table.room_free(g.course, g.venue, g.slots)
+                and table.teacher_can(teachers[0], g.course, g.venue, g.slots)):
+            continue
+        learners = [l for l in g.learners if l not in blocked and l not in table.group_of][:course.max_group]
+        if len(learners) < course.min_group:
+            more = sorted((l for l in range(len(problem.learners)) if l not in blocked and l not in table.group_of
+                           and l not in learners and options.suits(l, g.course, g.venue, g.slots)),
+                          key=lambda l: len(options.offers_of_learner[l]))
+            learners += more[:course.min_group - len(learners)]
+        if len(learners) >= course.min_group:
             table.add(Group(g.course, g.venue, g.slots, teachers[0], learners))
     return table if table.groups else None
 
