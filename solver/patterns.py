@@ -216,8 +216,11 @@ class PatternModel:
         tier4 += [round(w.get("group", 60)) * var for var in self.N.values()]
         return sum(tier3), sum(tier4)
 
-    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
-        """Like `TimetableModel.solve`; the status is at best "feasible" (a restricted model)."""
+    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False, tier1_share=0.9):
+        """Like `TimetableModel.solve`; the status is at best "feasible" (a restricted model).
+
+        `tier1_share` of the time goes to placements, the rest to the lower tiers.
+        """
         deadline = time.monotonic() + time_limit
         solver = cp_model.CpSolver()
         params = solver.parameters
@@ -231,7 +234,7 @@ class PatternModel:
             # workers, 863 with the default six, which found nothing better for 26 s).
             params.num_full_subsolvers = FULL_WORKERS
         self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, 0.9 * time_limit)
+        params.max_time_in_seconds = max(0.1, tier1_share * time_limit)
         progress = _Progress(on_progress) if on_progress is not None else None
         status = solver.solve(self.model, progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

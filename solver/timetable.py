@@ -32,6 +32,7 @@ class Timetable:
         self.options = options
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
+        self._at_venue: dict[int, list] = {}    # venue -> its sessions (day, start, end); see room_free
         for group in groups:
             self.add(group)
 
@@ -41,12 +42,14 @@ class Timetable:
 
     def add(self, group: Group) -> Group:
         self.groups.append(group)
+        self._at_venue.pop(group.venue, None)
         for l in group.learners:
             self.group_of[l] = group
         return group
 
     def remove(self, group: Group) -> None:
         self.groups.remove(group)
+        self._at_venue.pop(group.venue, None)
         for l in group.learners:
             self.group_of.pop(l, None)
 
@@ -70,7 +73,11 @@ class Timetable:
     def room_free(self, course: int, venue: int, slots) -> bool:
         """True when the venue has a free room at every instant of every session at `slots`."""
         rooms = self.options.problem.venues[venue].rooms
-        sessions = [self._interval(g.course, s) for g in self.groups if g.venue == venue for s in g.slots]
+        # Cached per venue (groups come and go through add and remove; the greedy asks often).
+        sessions = self._at_venue.get(venue)
+        if sessions is None:
+            sessions = [self._interval(g.course, s) for g in self.groups if g.venue == venue for s in g.slots]
+            self._at_venue[venue] = sessions
         for slot in slots:
             day, start, end = self._interval(course, slot)
             # The busiest instant of [start, end) is `start` or the start of an overlapping session.
