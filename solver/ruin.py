@@ -26,12 +26,13 @@ from solver.timetable import Timetable
 
 MAX_CLOSED = 4        # groups closed at most per step (measured: 4-6 do about equally, 2 stalls sooner)
 RESTARTS = 2          # independent searches before going on from the best (see ruin_and_recreate)
+STALL_STEPS = 500     # a search ends after this many steps without placing more (at least)
 TARGETED = 0.3        # share of steps that close groups at a venue some unplaced learner could use
 
 
 def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed: int = 0,
                       on_progress: Callable[[int], None] | None = None, restarts: int = RESTARTS,
-                      steps: int | None = None) -> Timetable:
+                      steps: int | None = None, ceiling: int | None = None) -> Timetable:
     """The best timetable the search finds from `table` before `deadline` (time.monotonic()).
 
     Half the time goes to `restarts` independent searches from `table`, the rest to
@@ -39,19 +40,30 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
     879-900), and the best of a few short ones is the better place to go on from
     (mean of three runs 887 with one search, 892 with two).  `table` itself is not
     changed.  Locked groups and the learners of `current` are never touched;
-    `on_progress(placed)` hears of every improvement.  With `steps`, each search also
-    stops after that many steps (then a seed gives the same result every time).
+    `on_progress(placed)` hears of every improvement.  A search that has gone as many
+    steps without placing more as it took to get there (and at least `STALL_STEPS`)
+    ends: on small problems that is soon, and CP-SAT gets the time to prove its
+    optimum; long runs keep going while they still find better.  With `steps`, each search also
+    stops after that many steps (then a seed gives the same result every time), and
+    all stop once they place `ceiling` (a proven bound: nothing better exists).
     """
+    if ceiling is not None and table.placed_value() >= ceiling:
+        return table
     if restarts > 1:
         step = (deadline - time.monotonic()) / 2 / restarts
-        found = max((_search(table, blocked, time.monotonic() + step, seed * 1000 + k, on_progress, steps)
-                     for k in range(restarts)), key=lambda t: t.placed_value())
-        return _search(found, blocked, deadline, seed * 1000 + restarts, on_progress, steps)
-    return _search(table, blocked, deadline, seed, on_progress, steps)
+        found = []
+        for k in range(restarts):
+            found.append(_search(table, blocked, time.monotonic() + step, seed * 1000 + k, on_progress, steps,
+                                 ceiling))
+            if ceiling is not None and found[-1].placed_value() >= ceiling:
+                break
+        best = max(found, key=lambda t: t.placed_value())
+        return _search(best, blocked, deadline, seed * 1000 + restarts, on_progress, steps, ceiling)
+    return _search(table, blocked, deadline, seed, on_progress, steps, ceiling)
 
 
 def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_progress,
-            steps: int | None) -> Timetable:
+            steps: int | None, ceiling: int | None) -> Timetable:
     problem = table.options.problem
     pinned = {table.options.learner_index[l] for g in problem.current_groups for l in g.learners
               if l in table.options.learner_index}
@@ -63,8 +75,9 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_
                  for l in range(len(problem.learners))]
     waiting = [l for l, vs in enumerate(venues_of) if vs and l not in blocked]
     best, value = table, table.placed_value()
-    step = 0
-    while time.monotonic() < deadline and (steps is None or step < steps):
+    step = last = 0
+    while time.monotonic() < deadline and (steps is None or step < steps) \
+            and (ceiling is None or value < ceiling) and step - last < max(STALL_STEPS, last):
         step += 1
         candidate = best.copy()
         movable = [g for g in candidate.groups if not g.locked and not pinned & set(g.learners)]
@@ -78,8 +91,10 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_
         candidate = greedy_fill(augment(greedy_fill(candidate, blocked, capped), blocked, pinned), blocked, capped)
         placed = candidate.placed_value()
         if placed >= value:
-            if placed > value and on_progress is not None:
-                on_progress(placed)
+            if placed > value:
+                last = step
+                if on_progress is not None:
+                    on_progress(placed)
             best, value = candidate, placed
     return best
 

@@ -9,6 +9,7 @@ from solver.options import build_options
 from solver.problem import read_problem
 from solver.ruin import ruin_and_recreate
 from solver.explain import explain
+from solver.greedy import augment
 from solver.solution import name_groups, write_solution
 from solver.synthetic import midt_troms_problem
 from solver.timetable import Group, Timetable
@@ -63,3 +64,31 @@ def test_locked_groups_and_blocked_learners_stay_as_they_are():
     assert [(g.slots, sorted(g.learners)) for g in kept] == [((0,), [0, 1, 2])]
     assert 7 not in found.group_of
     assert found.placed_value() == 7          # the locked three and a group of the four others
+
+
+def test_it_stops_at_a_proven_bound():
+    # A timetable that places the bound is returned as it is: nothing better exists.
+    problem = midt_troms_problem(learners=120, seed=4)
+    options = build_options(read_problem(problem))
+    start, _ = solve_module.start_timetable(options, set())
+    assert ruin_and_recreate(start, set(), time.monotonic() + 3, seed=0, ceiling=start.placed_value()) is start
+
+
+def test_a_search_that_finds_nothing_better_ends_before_its_deadline(monkeypatch):
+    # The start seats all seven learners; without a ceiling the search cannot know that
+    # nothing better exists, so each search (the restarts and the one going on from their
+    # best) ends after STALL_STEPS steps without placing more, long before the deadline.
+    import solver.ruin as ruin
+    course = {"id": "a2", "name": "Norsk A2", "level": "A2", "sessions_per_week": 1, "session_minutes": 120,
+              "min_group": 2, "max_group": 4, "min_attendance": 0.75}
+    problem = base_problem([learner(f"L{i}") for i in range(7)], rooms=2, courses=[course],
+                           slots=[{"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}])
+    options = build_options(read_problem(problem))
+    start = solve_module.fill(Timetable(options), set(), False)
+    assert start.placed_value() == 7
+    steps = []
+    monkeypatch.setattr(ruin, "STALL_STEPS", 5)
+    monkeypatch.setattr(ruin, "augment", lambda table, *args: steps.append(1) or augment(table, *args))
+    found = ruin_and_recreate(start, set(), time.monotonic() + FAR, seed=0)
+    assert found.placed_value() == 7
+    assert len(steps) == 5 * (ruin.RESTARTS + 1)
