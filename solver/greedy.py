@@ -154,7 +154,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
                     break
                 slots = tuple(int(s) for s in offer.patterns[p])
                 if not table.room_free(offer.course, offer.venue, slots) or \
-                        not table.free_teachers(offer.course, offer.venue, slots):
+                        not table.has_free_teacher(offer.course, offer.venue, slots):
                     dead[index][p] = True
                     continue
                 best = (float(value[p]), index, int(p))

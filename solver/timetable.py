@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from solver.options import Options
 
 
@@ -32,7 +34,7 @@ class Timetable:
         self.options = options
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
-        self._at_venue: dict[int, list] = {}    # venue -> its sessions (day, start, end); see room_free
+        self._at_venue: dict[int, dict] = {}    # venue -> day -> its sessions (start, end); see room_free
         for group in groups:
             self.add(group)
 
@@ -73,15 +75,22 @@ class Timetable:
     def room_free(self, course: int, venue: int, slots) -> bool:
         """True when the venue has a free room at every instant of every session at `slots`."""
         rooms = self.options.problem.venues[venue].rooms
-        # Cached per venue (groups come and go through add and remove; the greedy asks often).
-        sessions = self._at_venue.get(venue)
-        if sessions is None:
-            sessions = [self._interval(g.course, s) for g in self.groups if g.venue == venue for s in g.slots]
-            self._at_venue[venue] = sessions
+        # Cached per venue and day (groups come and go through add and remove; the greedy asks often).
+        by_day = self._at_venue.get(venue)
+        if by_day is None:
+            by_day = {}
+            for g in self.groups:
+                if g.venue == venue:
+                    for s in g.slots:
+                        day, start, end = self._interval(g.course, s)
+                        by_day.setdefault(day, []).append((start, end))
+            self._at_venue[venue] = by_day
         for slot in slots:
             day, start, end = self._interval(course, slot)
+            overlapping = [(s, e) for s, e in by_day.get(day, ()) if s < end and start < e]
+            if len(overlapping) < rooms:
+                continue
             # The busiest instant of [start, end) is `start` or the start of an overlapping session.
-            overlapping = [(s, e) for d, s, e in sessions if d == day and s < end and start < e]
             for instant in {start} | {s for s, _ in overlapping if s > start}:
                 if sum(1 for s, e in overlapping if s <= instant < e) >= rooms:
                     return False
@@ -89,9 +98,13 @@ class Timetable:
 
     def teacher_can(self, teacher: int, course: int, venue: int, slots) -> bool:
         """True when `teacher` may teach one more group of `course` at `venue` at `slots`."""
-        o = self.options
-        if not all(o.teacher_slots[teacher, course, s] for s in slots):
+        if not all(self.options.teacher_slots[teacher, course, s] for s in slots):
             return False
+        return self._fits_week(teacher, course, venue, slots)
+
+    def _fits_week(self, teacher: int, course: int, venue: int, slots) -> bool:
+        """The weekly maximum and the teacher's other sessions (with driving) allow the group."""
+        o = self.options
         own = [g for g in self.groups if g.teacher == teacher]
         load = sum(len(g.slots) for g in own)
         if load + len(slots) > o.problem.teachers[teacher].max_sessions_per_week:
@@ -106,8 +119,16 @@ class Timetable:
                         return False
         return True
 
+    def _qualified(self, course: int, slots) -> list[int]:
+        """Teachers of the course's level available at every one of `slots`."""
+        return np.flatnonzero(self.options.teacher_slots[:, course, list(slots)].all(axis=1)).tolist()
+
     def free_teachers(self, course: int, venue: int, slots) -> list[int]:
         """Teachers who could take the group, nearest home first."""
         o = self.options
-        found = [t for t in range(len(o.problem.teachers)) if self.teacher_can(t, course, venue, slots)]
+        found = [t for t in self._qualified(course, slots) if self._fits_week(t, course, venue, slots)]
         return sorted(found, key=lambda t: (int(o.teacher_travel[t, venue]), t))
+
+    def has_free_teacher(self, course: int, venue: int, slots) -> bool:
+        """Whether some teacher could take the group (`free_teachers` without the sorting)."""
+        return any(self._fits_week(t, course, venue, slots) for t in self._qualified(course, slots))
