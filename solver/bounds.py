@@ -202,12 +202,12 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
     remaining = deadline - time.monotonic()
     cluster_seed: dict = {}
-    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS:
+    reaching = sum(1 for vs in venues if vs & cluster)
+    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         extra = [l for l, vs in enumerate(venues) if vs and not vs <= cluster
                  and len(able_teachers(options, l)) <= TEACHER_CAPTIVE]
-        reaching = sum(1 for l, vs in enumerate(venues) if vs & cluster or l in set(extra))
-        if reaching <= CLUSTER_MAX_LEARNERS:
+        if reaching + sum(1 for l in extra if not venues[l] & cluster) <= CLUSTER_MAX_LEARNERS:
             counted = inside + extra
             value = sum(problem.learners[l].priority for l in counted)
             singles = sum(value_v - most_v for value_v, most_v in

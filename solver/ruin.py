@@ -25,7 +25,8 @@ from solver.greedy import augment, greedy_fill
 from solver.timetable import Timetable
 
 MAX_CLOSED = 4        # groups closed at most per step (measured: 4-6 do about equally, 2 stalls sooner)
-RESTARTS = 2          # independent searches before going on from the best (see ruin_and_recreate)
+RESTARTS = 2          # independent searches at least before going on from the best (see ruin_and_recreate)
+RESTART_STEPS = 150   # ... each of at most this many steps when there is time for more (N=1000: about 10 s)
 STALL_STEPS = 500     # a search ends after this many steps without placing more (at least)
 TARGETED = 0.3        # share of steps that close groups at a venue some unplaced learner could use
 
@@ -35,35 +36,42 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
                       steps: int | None = None, ceiling: int | None = None) -> Timetable:
     """The best timetable the search finds from `table` before `deadline` (time.monotonic()).
 
-    Half the time goes to `restarts` independent searches from `table`, the rest to
-    going on from the best of them: single searches end far apart (N=1000, 40 s:
-    879-900), and the best of a few short ones is the better place to go on from
-    (mean of three runs 887 with one search, 892 with two).  `table` itself is not
-    changed.  Locked groups and the learners of `current` are never touched;
-    `on_progress(placed)` hears of every improvement.  A search that has gone as many
-    steps without placing more as it took to get there (and at least `STALL_STEPS`)
-    ends: on small problems that is soon, and CP-SAT gets the time to prove its
-    optimum; long runs keep going while they still find better.  With `steps`, each search also
-    stops after that many steps (then a seed gives the same result every time), and
-    all stop once they place `ceiling` (a proven bound: nothing better exists).
+    The first half of the time goes to independent searches from `table`, the rest
+    to going on from the best of them: single searches end far apart (N=1000, 40 s:
+    879-900; one 10-minute search ended at 883), and the best of several short ones
+    is the better place to go on from (mean of three 40-s runs 887 with one search,
+    892 with two).  Each has at most `RESTART_STEPS` steps; there are `restarts` of
+    them, and more while the first half lasts if they found better than `table`.
+    `table` itself is not changed.  Locked groups and the learners of `current` are
+    never touched; `on_progress(placed)` hears of every improvement.  A search that has gone as many steps without placing more as
+    it took to get there (and at least `STALL_STEPS`) ends: on small problems that is
+    soon, and CP-SAT gets the time to prove its optimum.  With `steps`, each search
+    stops after that many steps and there are exactly `restarts` + 1 searches (then a
+    seed gives the same result every time).  All stop once they place `ceiling` (a
+    proven bound: nothing better exists).
     """
     if ceiling is not None and table.placed_value() >= ceiling:
         return table
-    if restarts > 1:
-        step = (deadline - time.monotonic()) / 2 / restarts
-        found = []
-        for k in range(restarts):
-            found.append(_search(table, blocked, time.monotonic() + step, seed * 1000 + k, on_progress, steps,
-                                 ceiling))
-            if ceiling is not None and found[-1].placed_value() >= ceiling:
-                break
-        best = max(found, key=lambda t: t.placed_value())
-        return _search(best, blocked, deadline, seed * 1000 + restarts, on_progress, steps, ceiling)
-    return _search(table, blocked, deadline, seed, on_progress, steps, ceiling)
+    restarts = max(1, restarts)
+    half = time.monotonic() + (deadline - time.monotonic()) / 2
+    found: list[Timetable] = []
+    stalled = False
+    while len(found) < restarts or (steps is None and time.monotonic() < half and not stalled
+                                    and max(t.placed_value() for t in found) > table.placed_value()):
+        k = len(found)
+        end = time.monotonic() + (half - time.monotonic()) / (restarts - k) if k < restarts else half
+        best, stalled = _search(table, blocked, end, seed * 1000 + k, on_progress,
+                                RESTART_STEPS if steps is None else steps, ceiling)
+        found.append(best)
+        if ceiling is not None and best.placed_value() >= ceiling:
+            break
+    best = max(found, key=lambda t: t.placed_value())
+    return _search(best, blocked, deadline, seed * 1000 + len(found), on_progress, steps, ceiling)[0]
 
 
 def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_progress,
-            steps: int | None, ceiling: int | None) -> Timetable:
+            steps: int | None, ceiling: int | None) -> tuple[Timetable, bool]:
+    """One search from `table`: its best timetable, and whether it ended for want of progress."""
     problem = table.options.problem
     pinned = {table.options.learner_index[l] for g in problem.current_groups for l in g.learners
               if l in table.options.learner_index}
@@ -77,12 +85,14 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_
     best, value = table, table.placed_value()
     step = last = 0
     while time.monotonic() < deadline and (steps is None or step < steps) \
-            and (ceiling is None or value < ceiling) and step - last < max(STALL_STEPS, last):
+            and (ceiling is None or value < ceiling):
+        if step - last >= max(STALL_STEPS, last):
+            return best, True
         step += 1
         candidate = best.copy()
         movable = [g for g in candidate.groups if not g.locked and not pinned & set(g.learners)]
         if not movable:
-            break
+            return best, True
         unplaced = [l for l in rng.sample(waiting, min(20, len(waiting))) if l not in candidate.group_of]
         near = rng.choice(venues_of[unplaced[0]]) if unplaced and rng.random() < TARGETED else None
         for g in _victims(rng, movable, near):
@@ -96,7 +106,7 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_
                 if on_progress is not None:
                     on_progress(placed)
             best, value = candidate, placed
-    return best
+    return best, False
 
 
 def _victims(rng: random.Random, groups: list, near: int | None) -> list:
