@@ -321,7 +321,8 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     (whole-problem indexes; groups outside the cluster may be smaller than min_group).
     """
     counted = list(inside) + list(extra)
-    others = [l for l, vs in enumerate(venues) if vs & cluster and l not in set(counted)]
+    members = set(counted)
+    others = [l for l, vs in enumerate(venues) if vs & cluster and l not in members]
     model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra))
     position = {l: k for k, l in enumerate(counted)}
     model.limit_placements([([position[l] for l in learners], most) for learners, most in limits])

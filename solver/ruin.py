@@ -1,7 +1,8 @@
 """Ruin and recreate: a fast local search over whole timetables.
 
 Each step takes the timetable found so far, closes a few of its groups (a random
-few, a few at one venue, or every group of one teacher), lets their learners go,
+few, a few at one venue, a few at a venue where an unplaced learner could go, or
+every group of one teacher), lets their learners go,
 and fills it again the greedy way (`solve.fill`: open the group that seats the
 most, then one-move augmentations).  The result replaces the timetable when it
 places at least as many: accepting equal ones lets the search drift across the
@@ -9,7 +10,7 @@ many timetables that place the same number, which is where the next better one
 is found.
 
 Measured on the synthetic Midt-Troms problem with 1,000 learners (2 cores): from
-the greedy start of 848 placed, 40 seconds of this reach 885-893, while CP-SAT's
+the greedy start of 848 placed, 40 seconds of this reach 879-900, while CP-SAT's
 counting model (`patterns.py`), given 45 seconds from the same start, found 852.
 The rules every step keeps are the greedy's own (`timetable.Timetable`), so every
 timetable it returns is valid.
@@ -21,6 +22,7 @@ import random
 import time
 from typing import Callable
 
+from solver.bounds import usable_venues
 from solver.greedy import augment, greedy_fill
 from solver.timetable import Timetable
 
@@ -43,16 +45,24 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
     892 with two).  Each has at most `RESTART_STEPS` steps; there are `restarts` of
     them, and more while the first half lasts if they found better than `table`.
     `table` itself is not changed.  Locked groups and the learners of `current` are
-    never touched; `on_progress(placed)` hears of every improvement.  A search that has gone as many steps without placing more as
-    it took to get there (and at least `STALL_STEPS`) ends: on small problems that is
-    soon, and CP-SAT gets the time to prove its optimum.  With `steps`, each search
-    stops after that many steps and there are exactly `restarts` + 1 searches (then a
-    seed gives the same result every time).  All stop once they place `ceiling` (a
-    proven bound: nothing better exists).
+    never touched; `on_progress(placed)` hears of every improvement.  A search that
+    has gone as many steps without placing more as it took to get there (and at
+    least `STALL_STEPS`) ends: on small problems that is soon, and CP-SAT gets the
+    time to prove its optimum.  With `steps`, each search stops after that many steps
+    and there are exactly `restarts` + 1 searches (then a seed gives the same result
+    every time).  All stop once they place `ceiling` (a proven bound: nothing better
+    exists).
     """
     if ceiling is not None and table.placed_value() >= ceiling:
         return table
     restarts = max(1, restarts)
+    problem, options = table.options.problem, table.options
+    pinned = {options.learner_index[l] for g in problem.current_groups for l in g.learners
+              if l in options.learner_index}
+    # Where each learner could go, for the targeted steps.
+    venues_of = [sorted(vs) for vs in usable_venues(options, blocked)]
+    search = lambda start, end, k, limit: _search(start, blocked, pinned, venues_of, end, seed * 1000 + k,
+                                                  on_progress, limit, ceiling)
     half = time.monotonic() + (deadline - time.monotonic()) / 2
     found: list[Timetable] = []
     stalled = False
@@ -60,28 +70,19 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
                                     and max(t.placed_value() for t in found) > table.placed_value()):
         k = len(found)
         end = time.monotonic() + (half - time.monotonic()) / (restarts - k) if k < restarts else half
-        best, stalled = _search(table, blocked, end, seed * 1000 + k, on_progress,
-                                RESTART_STEPS if steps is None else steps, ceiling)
+        best, stalled = search(table, end, k, RESTART_STEPS if steps is None else steps)
         found.append(best)
         if ceiling is not None and best.placed_value() >= ceiling:
             break
     best = max(found, key=lambda t: t.placed_value())
-    return _search(best, blocked, deadline, seed * 1000 + len(found), on_progress, steps, ceiling)[0]
+    return search(best, deadline, len(found), steps)[0]
 
 
-def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, on_progress,
-            steps: int | None, ceiling: int | None) -> tuple[Timetable, bool]:
+def _search(table: Timetable, blocked: set[int], pinned: set[int], venues_of: list[list[int]], deadline: float,
+            seed: int, on_progress, steps: int | None, ceiling: int | None) -> tuple[Timetable, bool]:
     """One search from `table`: its best timetable, and whether it ended for want of progress."""
-    problem = table.options.problem
-    pinned = {table.options.learner_index[l] for g in problem.current_groups for l in g.learners
-              if l in table.options.learner_index}
     rng = random.Random(seed)
-    options = table.options
-    # Where each learner could go (venues with a pattern that suits them), for targeted steps.
-    venues_of = [sorted({options.offers[i].venue for i in options.offers_of_learner[l]
-                         if options.offers[i].suits[options.offers[i].row_of[l]].any()})
-                 for l in range(len(problem.learners))]
-    waiting = [l for l, vs in enumerate(venues_of) if vs and l not in blocked]
+    waiting = [l for l, vs in enumerate(venues_of) if vs]
     best, value = table, table.placed_value()
     step = last = 0
     while time.monotonic() < deadline and (steps is None or step < steps) \
