@@ -582,6 +582,8 @@ class TimetableModel:
             solver.best_bound_callback = progress.on_bound
         watching = on_progress is not None or progress.model is not None
         status = solver.solve(self.model, progress if watching else None)
+        # The lower tiers' bounds are not placements: the progress bar must not hear of them.
+        solver.best_bound_callback = None
         if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             return None, "infeasible", 0
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

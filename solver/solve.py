@@ -68,7 +68,7 @@ class _Progress:
         self.on_progress = on_progress
         self.started = time.monotonic()
         self.placed = [0] * parts
-        self.bound = [0] * parts
+        self.bound: list[int | None] = [None] * parts
         self.lock = threading.Lock()
 
     def part(self, index: int) -> Callable[[dict], None] | None:
@@ -79,9 +79,12 @@ class _Progress:
             with self.lock:
                 self.placed[index] = max(self.placed[index], update.get("placed") or 0)
                 if update.get("bound") is not None:
-                    self.bound[index] = update["bound"]
+                    # Every bound reported is proven, so the least so far holds (and the bar never jumps up).
+                    self.bound[index] = update["bound"] if self.bound[index] is None \
+                        else min(self.bound[index], update["bound"])
                 self.on_progress({"elapsed": round(time.monotonic() - self.started, 3),
-                                  "placed": sum(self.placed), "bound": sum(self.bound)})
+                                  "placed": sum(self.placed),
+                                  "bound": None if None in self.bound else sum(self.bound)})
         return report
 
 
