@@ -117,7 +117,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         if g.locked:
             continue
         offer = options.offer(g.course, g.venue)
-        column = None if offer is None else _pattern_index(offer, g.slots)
+        column = None if offer is None else offer.pattern_index(g.slots)
         if column is None:
             continue
         candidates = [int(l) for l in offer.learners[offer.suits[:, column]] if free[l]]
@@ -126,13 +126,12 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
             table.place(l, g)
             free[l] = False
 
-    flexibility = np.zeros(len(problem.learners), dtype=np.int64)
-    for offer in options.offers:
-        flexibility[offer.learners] += offer.suits.sum(axis=1)
+    flexibility = options.flexibility()
     scarcity = 1.0 / np.maximum(flexibility, 1)
-    counts = [(offer.suits & free[offer.learners][:, None]).sum(axis=0) for offer in options.offers]
-    scarce = [(scarcity[offer.learners] * free[offer.learners]) @ offer.suits for offer in options.offers]
-    dead = [np.zeros(len(offer.patterns), dtype=bool) for offer in options.offers]
+    # Counted over the learners still free only: after a ruin step that is about one in ten.
+    free_rows = [np.flatnonzero(free[offer.learners]) for offer in options.offers]
+    counts = [offer.suits[rows].sum(axis=0) for offer, rows in zip(options.offers, free_rows)]
+    scarce = [scarcity[offer.learners[rows]] @ offer.suits[rows] for offer, rows in zip(options.offers, free_rows)]
 
     def scores(index: int) -> np.ndarray:
         if not capped:
@@ -141,30 +140,39 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         # Capped count, then the mean scarcity (< 1) of the learners it would serve.
         return np.minimum(counts[index], course.max_group) + scarce[index] / np.maximum(counts[index], 1) * 0.999
 
+    # Each offer's best pattern that could open now, and the teacher who could take it.
+    # It stays so until learners it counts are placed, a group opens at its venue (rooms)
+    # or its teacher gets a group: only those offers are looked at again.
+    top: dict[int, tuple[float, int, int] | None] = {}
+
+    def best_of(index: int) -> tuple[float, int, int] | None:
+        offer = options.offers[index]
+        live = np.flatnonzero(counts[index] >= problem.courses[offer.course].min_group)
+        if not len(live):
+            return None
+        teachers = table.pattern_teachers(offer.course, offer.venue, offer.patterns[live])
+        live = live[teachers >= 0]
+        if not len(live):
+            return None
+        value = scores(index)[live]
+        at = int(np.argmax(value))      # the first of the best: the lowest pattern index among equals
+        return float(value[at]), int(live[at]), int(teachers[teachers >= 0][at])
+
     while True:
         best = None
         for index, offer in enumerate(options.offers):
             if venues is not None and offer.venue not in venues:
                 continue
-            course = problem.courses[offer.course]
-            live = np.flatnonzero((counts[index] >= course.min_group) & ~dead[index])
-            value = scores(index)
-            for p in live[np.argsort(-value[live], kind="stable")]:
-                if best is not None and value[p] <= best[0]:
-                    break
-                slots = tuple(int(s) for s in offer.patterns[p])
-                if not table.room_free(offer.course, offer.venue, slots) or \
-                        not table.has_free_teacher(offer.course, offer.venue, slots):
-                    dead[index][p] = True
-                    continue
-                best = (float(value[p]), index, int(p))
-                break
+            if index not in top:
+                top[index] = best_of(index)
+            if top[index] is not None and (best is None or top[index][0] > best[0]):
+                best = (top[index][0], index, top[index][1])
         if best is None:
             return table
         _, index, p = best
         offer = options.offers[index]
         course = problem.courses[offer.course]
-        slots = tuple(int(s) for s in offer.patterns[p])
+        slots = offer.pattern_slots[p]
         rows = np.flatnonzero(offer.suits[:, p] & free[offer.learners])
         chosen = offer.learners[rows]
         order = np.lexsort((flexibility[chosen], -priority[chosen]))
@@ -172,16 +180,17 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         teacher = table.free_teachers(offer.course, offer.venue, slots)[0]
         table.add(Group(offer.course, offer.venue, slots, teacher, chosen))
         free[chosen] = False
-        for other_index, other in enumerate(options.offers):
+        touched = {i for l in chosen for i in options.offers_of_learner[l]}
+        for other_index in touched:
+            other = options.offers[other_index]
             rows = [other.row_of[l] for l in chosen if l in other.row_of]
-            if rows:
-                counts[other_index] = counts[other_index] - other.suits[rows].sum(axis=0)
-                scarce[other_index] = scarce[other_index] - scarcity[other.learners[rows]] @ other.suits[rows]
-
-
-def _pattern_index(offer, slots) -> int | None:
-    matches = np.flatnonzero((np.sort(offer.patterns, axis=1) == np.array(sorted(slots))).all(axis=1))
-    return int(matches[0]) if len(matches) else None
+            counts[other_index] = counts[other_index] - other.suits[rows].sum(axis=0)
+            scarce[other_index] = scarce[other_index] - scarcity[other.learners[rows]] @ other.suits[rows]
+        # An offer without an openable pattern stays so: counts only fall and groups only open.
+        for other_index, found in list(top.items()):
+            if found is not None and (other_index in touched or found[2] == teacher
+                                      or options.offers[other_index].venue == offer.venue):
+                del top[other_index]
 
 
 def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] = frozenset()) -> Timetable:
@@ -195,7 +204,7 @@ def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] 
     suited: dict[int, set[int]] = {}
     for g in table.groups:
         offer = options.offer(g.course, g.venue)
-        column = None if offer is None else _pattern_index(offer, g.slots)
+        column = None if offer is None else offer.pattern_index(g.slots)
         suited[id(g)] = set() if column is None or g.locked else {int(l) for l in offer.learners[offer.suits[:, column]]}
     groups_of: dict[int, list[Group]] = {}
     for g in table.groups:

@@ -37,6 +37,15 @@ class Offer:
     suits: np.ndarray          # bool [n, P] share >= min_attendance, on patterns min_group learners suit
     suits_share: np.ndarray    # bool [n, P] share >= min_attendance alone
     row_of: dict = field(default_factory=dict)   # learner index -> row in `learners`
+    pattern_of: dict = field(default_factory=dict)   # sorted slot tuple -> pattern index (see pattern_index)
+
+    def __post_init__(self):
+        self.pattern_slots = [tuple(int(s) for s in row) for row in self.patterns]
+        self.pattern_of = {tuple(sorted(slots)): p for p, slots in enumerate(self.pattern_slots)}
+
+    def pattern_index(self, slots) -> int | None:
+        """The pattern meeting at `slots` (any order), or None when the offer has none."""
+        return self.pattern_of.get(tuple(sorted(slots)))
 
 
 @dataclass
@@ -59,6 +68,15 @@ class Options:
     teacher_index: dict
     learner_index: dict
     offer_of: dict = field(default_factory=dict)   # (course, venue) -> offer index
+
+    def flexibility(self) -> np.ndarray:
+        """Per learner, how many (offer, pattern) pairs suit them; computed once (the greedy asks often)."""
+        if getattr(self, "_flexibility", None) is None:
+            flexibility = np.zeros(len(self.problem.learners), dtype=np.int64)
+            for offer in self.offers:
+                flexibility[offer.learners] += offer.suits.sum(axis=1)
+            self._flexibility = flexibility
+        return self._flexibility
 
     def offer(self, course: int, venue: int) -> Offer | None:
         index = self.offer_of.get((course, venue))

@@ -34,11 +34,6 @@ PATTERNS_PER_OFFER = 24
 FULL_WORKERS = 2           # full-problem CP-SAT workers; the rest search neighbourhoods of the best
 
 
-def _pattern_index(offer, slots) -> int | None:
-    matches = np.flatnonzero((np.sort(offer.patterns, axis=1) == np.array(sorted(slots))).all(axis=1))
-    return int(matches[0]) if len(matches) else None
-
-
 class PatternModel:
     """Counts of groups per (offer, pattern) and of class members in them."""
 
@@ -61,7 +56,7 @@ class PatternModel:
         in_start: dict[int, set[int]] = {}
         for g in start.groups:
             i = o.offer_of[(g.course, g.venue)]
-            in_start.setdefault(i, set()).add(_pattern_index(o.offers[i], g.slots))
+            in_start.setdefault(i, set()).add(o.offers[i].pattern_index(g.slots))
         for i, offer in enumerate(o.offers):
             if not len(offer.patterns):
                 continue
@@ -187,7 +182,7 @@ class PatternModel:
         values = {var: 0 for var in self._decisions()}
         for g in table.groups:
             i = o.offer_of[(g.course, g.venue)]
-            p = _pattern_index(o.offers[i], g.slots)
+            p = o.offers[i].pattern_index(g.slots)
             values[self.N[i, p]] += 1
             if (g.teacher, i, p) in self.y:
                 values[self.y[g.teacher, i, p]] = 1

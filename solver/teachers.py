@@ -105,9 +105,11 @@ def assign_teachers(table: Timetable, time_limit: float = 10.0, workers: int = 8
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for g in groups:
             g.teacher = None
+        table.forget()
         return table
     for gi, g in enumerate(groups):
         g.teacher = next((teacher for (i, teacher), var in t.items() if i == gi and solver.value(var)), None)
         if g.teacher is None and not g.locked:
             table.remove(g)
+    table.forget()   # teachers changed in place
     return table
