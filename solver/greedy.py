@@ -120,7 +120,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         column = None if offer is None else offer.pattern_index(g.slots)
         if column is None:
             continue
-        candidates = [int(l) for l in offer.learners[offer.suits[:, column]] if free[l]]
+        candidates = [l for l in offer.members(column) if free[l]]
         candidates.sort(key=lambda l: -priority[l])
         for l in candidates[:max(0, course.max_group - len(g.learners))]:
             table.place(l, g)
@@ -201,15 +201,13 @@ def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] 
     """
     options = table.options
     problem = options.problem
-    suited: dict[int, set[int]] = {}
+    groups_of: dict[int, list[Group]] = {}
     for g in table.groups:
         offer = options.offer(g.course, g.venue)
         column = None if offer is None else offer.pattern_index(g.slots)
-        suited[id(g)] = set() if column is None or g.locked else {int(l) for l in offer.learners[offer.suits[:, column]]}
-    groups_of: dict[int, list[Group]] = {}
-    for g in table.groups:
-        for l in suited[id(g)]:
-            groups_of.setdefault(l, []).append(g)
+        if column is not None and not g.locked:
+            for l in offer.members(column):
+                groups_of.setdefault(l, []).append(g)
 
     def has_room(g: Group) -> bool:
         return len(g.learners) < problem.courses[g.course].max_group

@@ -43,6 +43,13 @@ class Offer:
         self.pattern_slots = [tuple(int(s) for s in row) for row in self.patterns]
         self.pattern_of = {tuple(sorted(slots)): p for p, slots in enumerate(self.pattern_slots)}
 
+    def members(self, pattern: int) -> tuple[int, ...]:
+        """The learners `pattern` suits, by index; kept (the greedy and its augmentations ask often)."""
+        kept = self.__dict__.setdefault("_members", {})
+        if pattern not in kept:
+            kept[pattern] = tuple(int(l) for l in self.learners[self.suits[:, pattern]])
+        return kept[pattern]
+
     def pattern_index(self, slots) -> int | None:
         """The pattern meeting at `slots` (any order), or None when the offer has none."""
         return self.pattern_of.get(tuple(sorted(slots)))
