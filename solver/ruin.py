@@ -1,117 +1,122 @@
 """Ruin and recreate: a fast local search over whole timetables.
 
-Each step takes the timetable found so far, closes a few of its groups (a random
-few, a few at one venue, a few at a venue where an unplaced learner could go, or
-every group of one teacher), lets their learners go,
-and fills it again the greedy way (`solve.fill`: open the group that seats the
-most, then one-move augmentations).  The result replaces the timetable when it
-places at least as many: accepting equal ones lets the search drift across the
-many timetables that place the same number, which is where the next better one
-is found.
+Each step takes the timetable found so far and changes it in one of two ways:
 
-Measured on the synthetic Midt-Troms problem with 1,000 learners (2 cores): from
-the greedy start of 848 placed, 40 seconds of this reach 879-900, while CP-SAT's
-counting model (`patterns.py`), given 45 seconds from the same start, found 852.
-The rules every step keeps are the greedy's own (`timetable.Timetable`), so every
-timetable it returns is valid.
+- *ruin*: close a few of its groups (a random few, a few at one venue, a few at a
+  venue where an unplaced learner could go, or every group of one teacher);
+- *make a place* for one unplaced learner: pick a weekly pattern at a venue that
+  suits them, close the groups of the learners who could join them there, and when
+  the room or every able teacher is taken at that time, close what takes them too;
+  then open that group.  A plain ruin seldom does this: the greedy refill reopens
+  the largest groups first, so a learner who needs others to move (the one learner
+  who can only reach Brøstadbotn, N=300) stays out.
+
+Then it fills the timetable again the greedy way (`greedy_fill`, one-move
+augmentations) and keeps the result when it places at least as many: accepting
+equal ones lets the search drift across the many timetables that place the same
+number, which is where the next better one is found.  The rules every step keeps
+are the greedy's own (`timetable.Timetable`), so every timetable it returns is valid.
+
+Searches from different seeds end far apart, so with a second core a helper
+process runs its own search alongside (`helpers`) and the best of them is kept.
+
+Measured on the synthetic Midt-Troms problems (2 cores, one search, no helper):
+N=1000 from the greedy start of 848 placed, 40 s reach 903-909 (the counting
+model of `patterns.py` found 852 in 45 s); N=300 reaches 280 within 10 s and the
+proven optimum 281 in about one search in four within 25 s.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import time
+from dataclasses import replace
 from typing import Callable
 
 from solver.bounds import usable_venues
 from solver.greedy import augment, greedy_fill
-from solver.timetable import Timetable
+from solver.timetable import Group, Timetable
 
-MAX_CLOSED = 4        # groups closed at most per step (measured: 4-6 do about equally, 2 stalls sooner)
-RESTARTS = 2          # independent searches at least before going on from the best (see ruin_and_recreate)
-RESTART_STEPS = 150   # ... each of at most this many steps when there is time for more (N=1000: about 10 s)
-STALL_STEPS = 500     # a search ends after this many steps without placing more (at least)
-TARGETED = 0.3        # share of steps that close groups at a venue some unplaced learner could use
+MAX_CLOSED = 4        # groups closed at most per ruin step (measured: 4-6 do about equally, 2 stalls sooner)
+STALL_STEPS = 2000    # a search ends after this many steps without placing more (at least; see _search)
+TARGETED = 0.3        # share of ruin steps that close groups at a venue some unplaced learner could use
+MAKE_PLACE = 0.5      # share of steps that make a place for an unplaced learner (N=1000, 40 s, 3 seeds each:
+                      # 903-907 with none, 903-907 at 0.2, 905-909 at 0.5, 893-906 at 0.8)
+HELPER_SECONDS = 3.0  # a helper process only when the search has this long (starting one takes about 0.5 s)
+HELPER_GRACE = 5.0    # seconds a helper gets after the deadline to send its timetable
 
 
 def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed: int = 0,
-                      on_progress: Callable[[int], None] | None = None, restarts: int = RESTARTS,
-                      steps: int | None = None, ceiling: int | None = None) -> Timetable:
+                      on_progress: Callable[[int], None] | None = None, steps: int | None = None,
+                      ceiling: int | None = None, helpers: int = 0) -> Timetable:
     """The best timetable the search finds from `table` before `deadline` (time.monotonic()).
 
-    The first half of the time goes to independent searches from `table`, the rest
-    to going on from the best of them: single searches end far apart (N=1000, 40 s:
-    879-900; one 10-minute search ended at 883), and the best of several short ones
-    is the better place to go on from (mean of three 40-s runs 887 with one search,
-    892 with two).  Each has at most `RESTART_STEPS` steps; there are `restarts` of
-    them, and more while the first half lasts if they found better than `table`.
     `table` itself is not changed.  Locked groups and the learners of `current` are
-    never touched; `on_progress(placed)` hears of every improvement.  A search that
-    has gone as many steps without placing more as it took to get there (and at
-    least `STALL_STEPS`) ends: on small problems that is soon, and CP-SAT gets the
-    time to prove its optimum.  With `steps`, each search stops after that many steps
-    and there are exactly `restarts` + 1 searches (then a seed gives the same result
-    every time).  All stop once they place `ceiling` (a proven bound: nothing better
-    exists).
+    never touched; `on_progress(placed)` hears of every improvement.  The search
+    stops once it places `ceiling` (a proven bound: nothing better exists), and when
+    it has gone as many steps without placing more as it took to get there (at
+    least `STALL_STEPS`): on small problems that is soon, and CP-SAT gets the time
+    to prove its optimum.  With `steps` it stops after that many steps, runs no
+    helpers and a seed gives the same result every time.  `helpers` other processes
+    search from `table` with other seeds until the same deadline (when there is time
+    to start them and the platform lets this process start any).
     """
     if ceiling is not None and table.placed_value() >= ceiling:
         return table
-    restarts = max(1, restarts)
-    problem, options = table.options.problem, table.options
+    options = table.options
+    problem = options.problem
     pinned = {options.learner_index[l] for g in problem.current_groups for l in g.learners
               if l in options.learner_index}
-    # Where each learner could go, for the targeted steps.
     venues_of = [sorted(vs) for vs in usable_venues(options, blocked)]
-    search = lambda start, end, k, limit: _search(start, blocked, pinned, venues_of, end, seed * 1000 + k,
-                                                  on_progress, limit, ceiling)
-    half = time.monotonic() + (deadline - time.monotonic()) / 2
-    found: list[Timetable] = []
-    stalled = False
-    while len(found) < restarts or (steps is None and time.monotonic() < half and not stalled
-                                    and max(t.placed_value() for t in found) > table.placed_value()):
-        k = len(found)
-        end = time.monotonic() + (half - time.monotonic()) / (restarts - k) if k < restarts else half
-        best, stalled = search(table, end, k, RESTART_STEPS if steps is None else steps)
-        found.append(best)
-        if ceiling is not None and best.placed_value() >= ceiling:
-            break
-    best = max(found, key=lambda t: t.placed_value())
-    return search(best, deadline, len(found), steps)[0]
+    started = _start_helpers(table, blocked, deadline, seed, ceiling, helpers) \
+        if steps is None and deadline - time.monotonic() >= HELPER_SECONDS else []
+    listen = _Listener(started, on_progress)
+    best = _search(table, blocked, pinned, venues_of, deadline, seed, listen, steps, ceiling)
+    for groups in listen.results():
+        found = _rebuilt(options, groups)
+        if found is not None and found.placed_value() > best.placed_value():
+            best = found
+    return best
 
 
 def _search(table: Timetable, blocked: set[int], pinned: set[int], venues_of: list[list[int]], deadline: float,
-            seed: int, on_progress, steps: int | None, ceiling: int | None) -> tuple[Timetable, bool]:
-    """One search from `table`: its best timetable, and whether it ended for want of progress."""
+            seed: int, listen, steps: int | None, ceiling: int | None) -> Timetable:
+    """One search from `table`: its best timetable."""
     rng = random.Random(seed)
     waiting = [l for l, vs in enumerate(venues_of) if vs]
     best, value = table, table.placed_value()
     step = last = 0
     while time.monotonic() < deadline and (steps is None or step < steps) \
-            and (ceiling is None or value < ceiling):
+            and (ceiling is None or value < ceiling) and not listen.done(ceiling):
         if step - last >= max(STALL_STEPS, last):
-            return best, True
+            break
         step += 1
         candidate = best.copy()
-        movable = [g for g in candidate.groups if not g.locked and not pinned & set(g.learners)]
-        if not movable:
-            return best, True
-        unplaced = [l for l in rng.sample(waiting, min(20, len(waiting))) if l not in candidate.group_of]
-        near = rng.choice(venues_of[unplaced[0]]) if unplaced and rng.random() < TARGETED else None
-        for g in _victims(rng, movable, near):
-            candidate.remove(g)
+        unplaced = [l for l in waiting if l not in candidate.group_of]
+        if unplaced and rng.random() < MAKE_PLACE:
+            _make_place(rng, candidate, rng.choice(unplaced), blocked, pinned)
+        else:
+            movable = [g for g in candidate.groups if not g.locked and not pinned & set(g.learners)]
+            if not movable:
+                break
+            near = rng.choice(venues_of[rng.choice(unplaced)]) if unplaced and rng.random() < TARGETED else None
+            for g in _victims(rng, movable, near):
+                candidate.remove(g)
         capped = rng.random() < 0.5
         candidate = greedy_fill(augment(greedy_fill(candidate, blocked, capped), blocked, pinned), blocked, capped)
         placed = candidate.placed_value()
         if placed >= value:
             if placed > value:
                 last = step
-                if on_progress is not None:
-                    on_progress(placed)
+                listen.improved(placed)
             best, value = candidate, placed
-    return best, False
+    return best
 
 
 def _victims(rng: random.Random, groups: list, near: int | None) -> list:
-    """The groups one step closes: a random few, a few at one venue, or all of one teacher's.
+    """The groups one ruin step closes: a random few, a few at one venue, or all of one teacher's.
 
     With `near` (a venue an unplaced learner could use), a few there.
     """
@@ -128,3 +133,216 @@ def _victims(rng: random.Random, groups: list, near: int | None) -> list:
         return rng.sample(here, min(count, len(here)))
     teacher = rng.choice(groups).teacher
     return [g for g in groups if g.teacher == teacher]
+
+
+def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set[int], pinned: set[int]) -> None:
+    """Open a group for unplaced `learner` at a pattern that suits them, closing what stands in the way.
+
+    In place; it may close groups and open none (the refill then seats whom it can).
+    Groups that are locked or hold a learner of `current` are never closed.
+    """
+    options = table.options
+    problem = options.problem
+    choices = [i for i in options.offers_of_learner[learner]
+               if options.offers[i].suits[options.offers[i].row_of[learner]].any()]
+    if not choices:
+        return
+    offer = options.offers[rng.choice(choices)]
+    pattern = rng.choice(offer.suits[offer.row_of[learner]].nonzero()[0].tolist())
+    course = problem.courses[offer.course]
+    slots = offer.pattern_slots[pattern]
+    days = {int(options.slot_day[s]) for s in slots}
+    closable = lambda g: not g.locked and not pinned & set(g.learners)
+    # The groups of those who could join: the ones holding most of them first, until
+    # enough are free for min_group (and 1-MAX_CLOSED groups in any case).
+    mates = [l for l in offer.members(pattern) if l != learner and l not in blocked]
+    need = course.min_group - 1 - sum(1 for l in mates if l not in table.group_of)
+    holding: dict[int, list] = {}
+    for l in mates:
+        g = table.group_of.get(l)
+        if g is not None and closable(g):
+            holding.setdefault(id(g), [g, 0])[1] += 1
+    wanted = rng.randint(1, MAX_CLOSED)
+    closed = 0
+    for g, count in sorted(holding.values(), key=lambda item: (-item[1], rng.random())):
+        if closed >= MAX_CLOSED or (closed >= wanted and need <= 0):
+            break
+        table.remove(g)
+        closed += 1
+        need -= count
+    # The room: close groups at the venue on the pattern's days until one is free.
+    for _ in range(MAX_CLOSED):
+        if table.room_free(offer.course, offer.venue, slots):
+            break
+        here = [g for g in table.groups if g.venue == offer.venue and closable(g)
+                and days & {int(options.slot_day[s]) for s in g.slots}]
+        if not here:
+            return
+        table.remove(rng.choice(here))
+    if not table.room_free(offer.course, offer.venue, slots):
+        return
+    teachers = table.free_teachers(offer.course, offer.venue, slots)
+    if not teachers:
+        # Free one teacher who is qualified and available then: close their groups that day
+        # (driving between venues), then others of theirs while the weekly maximum is in the way.
+        able = [t for t in range(len(problem.teachers))
+                if all(options.teacher_slots[t, offer.course, s] for s in slots)]
+        if not able:
+            return
+        teacher = rng.choice(able)
+        theirs = [g for g in table.groups if g.teacher == teacher]
+        if not all(closable(g) for g in theirs if days & {int(options.slot_day[s]) for s in g.slots}):
+            return
+        for g in [g for g in theirs if days & {int(options.slot_day[s]) for s in g.slots}]:
+            table.remove(g)
+            theirs.remove(g)
+        theirs = [g for g in theirs if closable(g)]
+        while theirs and not table.teacher_can(teacher, offer.course, offer.venue, slots):
+            table.remove(theirs.pop(rng.randrange(len(theirs))))
+        if not table.teacher_can(teacher, offer.course, offer.venue, slots):
+            return
+        teachers = [teacher]
+    flexibility = options.flexibility()
+    joining = sorted((l for l in mates if l not in table.group_of), key=lambda l: (flexibility[l], l))
+    members = ([learner] + joining)[:course.max_group]
+    if len(members) >= course.min_group:
+        table.add(Group(offer.course, offer.venue, slots, teachers[0], members))
+
+
+# -- helper processes ---------------------------------------------------------------------
+
+
+class _Listener:
+    """The main search's ear for its helpers: their improvements and, at the end, their timetables."""
+
+    def __init__(self, helpers: list, on_progress):
+        self.helpers = helpers          # (process, connection)
+        self.on_progress = on_progress
+        self.best = 0
+        self.found: list = []
+        self.checked = 0.0
+
+    def improved(self, placed: int) -> None:
+        if placed > self.best:
+            self.best = placed
+            if self.on_progress is not None:
+                self.on_progress(placed)
+
+    def done(self, ceiling: int | None) -> bool:
+        """Hear the helpers (at most every 0.1 s); True once one of them placed `ceiling`."""
+        if self.helpers and time.monotonic() - self.checked >= 0.1:
+            self.checked = time.monotonic()
+            for _, connection in self.helpers:
+                self._hear(connection)
+        return ceiling is not None and self.best >= ceiling
+
+    def _hear(self, connection, wait: float = 0.0) -> bool:
+        """Read what the helper sent; True once its timetable came (or it is gone)."""
+        try:
+            while connection.poll(wait):
+                kind, value = connection.recv()
+                if kind == "placed":
+                    self.improved(value)
+                else:
+                    self.found.append(value)
+                    return True
+        except (EOFError, OSError):
+            return True
+        return False
+
+    def results(self) -> list:
+        """Every helper's best groups; helpers still searching are told to stop."""
+        for _, connection in self.helpers:
+            try:
+                connection.send("stop")
+            except OSError:
+                pass
+        for process, connection in self.helpers:
+            # A helper finishes its step, then sends its timetable; read it before joining
+            # (a large one fills the pipe and would keep the helper from ending).
+            until = time.monotonic() + HELPER_GRACE
+            while time.monotonic() < until and not self._hear(connection, 0.05):
+                if not process.is_alive() and not connection.poll():
+                    break
+            process.join(0.5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            connection.close()
+        self.helpers = []
+        return self.found
+
+
+def _start_helpers(table: Timetable, blocked: set[int], deadline: float, seed: int, ceiling: int | None,
+                   helpers: int) -> list:
+    """Started helper processes with their connections; none when the platform refuses."""
+    if helpers <= 0:
+        return []
+    problem = table.options.problem
+    # What a helper needs to rebuild the same options and timetable (Options itself is
+    # large and holds read-only mappings that do not pickle).
+    payload = dict(problem=replace(problem, weights=dict(problem.weights)), blocked=set(blocked),
+                   groups=_groups(table), deadline=deadline, ceiling=ceiling)
+    started = []
+    try:
+        # "spawn": a clean interpreter; forking a process that runs threads (CP-SAT,
+        # the web app's heartbeat) is not safe.
+        context = multiprocessing.get_context("spawn")
+        for k in range(helpers):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_helper, args=(payload, seed * 1000 + k + 1, theirs),
+                                      name=f"nortime-ruin-{k + 1}", daemon=True)
+            process.start()
+            theirs.close()
+            started.append((process, mine))
+    except (OSError, AssertionError, ValueError, RuntimeError):
+        # AssertionError: daemonic processes may not have children (then the search runs alone).
+        pass
+    return started
+
+
+def _helper(payload: dict, seed: int, connection) -> None:
+    """A helper process: search until the deadline (or "stop"), report improvements and the best groups."""
+    from solver.options import build_options
+
+    options = build_options(payload["problem"])
+    table = _rebuilt(options, payload["groups"])
+    if table is None:
+        connection.send(("groups", []))
+        return
+    blocked = payload["blocked"]
+    problem = options.problem
+    pinned = {options.learner_index[l] for g in problem.current_groups for l in g.learners
+              if l in options.learner_index}
+    venues_of = [sorted(vs) for vs in usable_venues(options, blocked)]
+
+    class Reporter:
+        stopped = False
+
+        def improved(self, placed: int) -> None:
+            connection.send(("placed", placed))
+
+        def done(self, ceiling) -> bool:
+            if not self.stopped and connection.poll():
+                self.stopped = True
+            return self.stopped
+
+    best = _search(table, blocked, pinned, venues_of, payload["deadline"], seed, Reporter(), None,
+                   payload["ceiling"])
+    connection.send(("groups", _groups(best)))
+    connection.close()
+
+
+def _groups(table: Timetable) -> list[tuple]:
+    return [(g.course, g.venue, tuple(g.slots), g.teacher, list(g.learners), g.id, g.locked) for g in table.groups]
+
+
+def _rebuilt(options, groups: list[tuple]) -> Timetable | None:
+    """The timetable of a helper's groups in `options`, or None if it does not hold together."""
+    table = Timetable(options)
+    for course, venue, slots, teacher, learners, gid, locked in groups:
+        if not locked and (teacher is None or not (table.room_free(course, venue, slots)
+                                                   and table.teacher_can(teacher, course, venue, slots))):
+            return None
+        table.add(Group(course, venue, tuple(slots), teacher, list(learners), gid, locked))
+    return table

@@ -59,6 +59,7 @@ CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-ve
 CLUSTER_START_SECONDS = 0.1  # ... and for planning the captive venues around the start (`captive_start`)
 RUIN_SHARE = 0.8             # of the time left after the start, for ruin and recreate (counting-model parts)
 RUIN_SHARE_SMALL = 0.4       # ... in slot-model parts (see solve_part)
+MAX_HELPERS = 3              # ruin and recreate processes per part at most, besides its own
 
 
 class _Progress:
@@ -218,8 +219,12 @@ def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
     return greedy_fill(augment(filled, blocked, pinned), blocked, capped)
 
 
-def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None) -> dict:
-    """Solve one region; returns its options, timetable, status, bound and figures."""
+def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None,
+               helpers: int = 0) -> dict:
+    """Solve one region; returns its options, timetable, status, bound and figures.
+
+    `helpers`: processes that ruin and recreate may start to search alongside.
+    """
     started = time.monotonic()
     options = build_options(problem)
     blocked = _blocked(options)
@@ -259,7 +264,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         placed_report = (lambda placed: report({"placed": placed, "bound": trivial})) if report else None
         share = RUIN_SHARE if large else RUIN_SHARE_SMALL
         floor = ruin_and_recreate(start, blocked, time.monotonic() + share * max(0.0, left), seed,
-                                  placed_report, ceiling=trivial)
+                                  placed_report, ceiling=trivial, helpers=helpers)
     if large and not problem.current_groups:
         model = PatternModel(options, floor, blocked, problem.weights)
         report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
@@ -325,12 +330,16 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
     share = 1.0 if len(parts) == 1 else 0.85 * parallel / len(parts)
     per_part = max(1.0, (time_limit - (time.monotonic() - started)) * share)
     part_workers = max(1, workers // parallel) if len(parts) > 1 else workers
+    # Ruin and recreate is Python: one core per search.  The parts running in threads
+    # share one interpreter, so each still gets a helper process on two cores.
+    cores = os.cpu_count() or 1
+    helpers = 0 if cores < 2 or workers < 2 else min(MAX_HELPERS, max(1, (cores - 1) // parallel))
     if len(parts) == 1:
-        results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0))]
+        results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0), helpers)]
     else:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            results = list(pool.map(lambda i: solve_part(parts[i], per_part, part_workers, seed, progress.part(i)),
-                                    range(len(parts))))
+            results = list(pool.map(lambda i: solve_part(parts[i], per_part, part_workers, seed, progress.part(i),
+                                                         helpers), range(len(parts))))
     statuses = [r["status"] for r in results]
     seconds = time.monotonic() - started
     if "infeasible" in statuses:
