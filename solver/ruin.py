@@ -40,7 +40,8 @@ from solver.greedy import augment, greedy_fill
 from solver.timetable import Group, Timetable
 
 MAX_CLOSED = 4        # groups closed at most per ruin step (measured: 4-6 do about equally, 2 stalls sooner)
-STALL_STEPS = 2000    # a search ends after this many steps without placing more (at least; see _search)
+STALL_STEPS = 10000   # a search ends after this many steps without placing more (at least; see ruin_and_recreate):
+                      # N=300 takes 450 steps a second and finds its optimum up to 20 s after its last gain
 TARGETED = 0.3        # share of ruin steps that close groups at a venue some unplaced learner could use
 MAKE_PLACE = 0.5      # share of steps that make a place for an unplaced learner (N=1000, 40 s, 3 seeds each:
                       # 903-907 with none, 903-907 at 0.2, 905-909 at 0.5, 893-906 at 0.8)
@@ -74,7 +75,7 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
         if steps is None and deadline - time.monotonic() >= HELPER_SECONDS else []
     listen = _Listener(started, on_progress)
     best = _search(table, blocked, pinned, venues_of, deadline, seed, listen, steps, ceiling)
-    for groups in listen.results():
+    for groups in listen.results(deadline, ceiling):
         found = _rebuilt(options, groups)
         if found is not None and found.placed_value() > best.placed_value():
             best = found
@@ -221,6 +222,16 @@ class _Listener:
         self.best = 0
         self.found: list = []
         self.checked = 0.0
+        self.stopped = False
+
+    def _stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            for _, connection in self.helpers:
+                try:
+                    connection.send("stop")
+                except OSError:
+                    pass
 
     def improved(self, placed: int) -> None:
         if placed > self.best:
@@ -250,19 +261,21 @@ class _Listener:
             return True
         return False
 
-    def results(self) -> list:
-        """Every helper's best groups; helpers still searching are told to stop."""
-        for _, connection in self.helpers:
-            try:
-                connection.send("stop")
-            except OSError:
-                pass
+    def results(self, deadline: float, ceiling: int | None) -> list:
+        """Every helper's best groups.
+
+        Helpers search on until `deadline` or until they stall themselves (the main
+        search stalling says nothing of theirs), unless one placed `ceiling`: then
+        they are told to stop.
+        """
         for process, connection in self.helpers:
             # A helper finishes its step, then sends its timetable; read it before joining
             # (a large one fills the pipe and would keep the helper from ending).
-            until = time.monotonic() + HELPER_GRACE
-            while time.monotonic() < until and not self._hear(connection, 0.05):
-                if not process.is_alive() and not connection.poll():
+            until = max(deadline, time.monotonic()) + HELPER_GRACE
+            while time.monotonic() < until:
+                if ceiling is not None and self.best >= ceiling:
+                    self._stop()
+                if self._hear(connection, 0.05) or not process.is_alive() and not connection.poll():
                     break
             process.join(0.5)
             if process.is_alive():

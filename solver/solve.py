@@ -57,8 +57,7 @@ AFTER_SECONDS = 0.05         # ... and for filling, explaining and writing the s
 PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
 CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-venue bounds
 CLUSTER_START_SECONDS = 0.1  # ... and for planning the captive venues around the start (`captive_start`)
-RUIN_SHARE = 0.8             # of the time left after the start, for ruin and recreate (counting-model parts)
-RUIN_SHARE_SMALL = 0.4       # ... in slot-model parts (see solve_part)
+RUIN_SHARE = 0.8             # of the time left after the start, for ruin and recreate (see solve_part)
 MAX_HELPERS = 3              # ruin and recreate processes per part at most, besides its own
 
 
@@ -255,15 +254,13 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     large = len(problem.learners) >= PATTERN_MODEL_FROM
     if not problem.current_groups:
         # Ruin and recreate first: it finds better timetables far sooner than CP-SAT
-        # (measured, 30 s at N=300: 277-278 placed with 80 % or 50 % of the time left for
-        # it, 274-276 without; the demo's 202 mtvo learners in 20 s, one run each: 174 with
-        # 80 %, 178 with 40 %, 174 without, so small parts give CP-SAT more).  It knows nothing of the changes to
-        # `current`, so not for re-solves.  CP-SAT goes on from its best and settles the
-        # lower tiers.
+        # (measured, 30 s at N=300: the proven optimum 281 in 6 of 8 runs with 80 % of the
+        # time left for it, in 1 of 5 with 40 %; the demo's 202 mtvo learners in 20 s: 182
+        # with either).  It knows nothing of the changes to `current`, so not for
+        # re-solves.  CP-SAT goes on from its best and settles the lower tiers.
         left = time_limit * (1 - AFTER_SECONDS) - (time.monotonic() - started)
         placed_report = (lambda placed: report({"placed": placed, "bound": trivial})) if report else None
-        share = RUIN_SHARE if large else RUIN_SHARE_SMALL
-        floor = ruin_and_recreate(start, blocked, time.monotonic() + share * max(0.0, left), seed,
+        floor = ruin_and_recreate(start, blocked, time.monotonic() + RUIN_SHARE * max(0.0, left), seed,
                                   placed_report, ceiling=trivial, helpers=helpers)
     if large and not problem.current_groups:
         model = PatternModel(options, floor, blocked, problem.weights)

@@ -92,3 +92,106 @@ def test_a_search_that_finds_nothing_better_ends_before_its_deadline(monkeypatch
     found = ruin_and_recreate(start, set(), time.monotonic() + FAR, seed=0)
     assert found.placed_value() == 7
     assert len(steps) == 5
+
+
+# -- making a place for one unplaced learner --------------------------------------------------
+
+ONE_SESSION = {"id": "a2", "name": "Norsk A2", "level": "A2", "sessions_per_week": 1, "session_minutes": 120,
+               "min_group": 3, "max_group": 4, "min_attendance": 0.75}
+MON, TUE = 0, 1      # slot indexes of base_problem's mon and tue 18:00
+
+
+def busy_on(*days):
+    """A weekly rota busy all day on the given weekday indexes (0 = Monday)."""
+    return {"rota": {"start": "2027-01-04", "cycle": [[["00:00", "23:59"]] if d in days else [] for d in range(7)]}}
+
+
+def husoy_venue():
+    return {"id": "hus", "name": "Husøy grendehus", "place": "husoy", "rooms": 1,
+            "open": [{"days": ["mon", "tue", "wed", "thu"], "from": "16:00", "to": "22:00"}]}
+
+
+def fvo_venue():
+    return {"id": "fvo", "name": "Finnsnes VO", "place": "finnsnes", "rooms": 1,
+            "open": [{"days": ["mon", "tue", "wed", "thu"], "from": "16:00", "to": "22:00"}]}
+
+
+def test_make_place_closes_the_group_of_those_who_could_join_and_opens_one_with_them():
+    # U can only come on Tuesdays; A, B and C on either day sit in a Monday group.
+    import random
+    import solver.ruin as ruin
+    people = [learner("U", **busy_on(0, 2, 3, 4, 5, 6))] + [learner(x) for x in "ABC"]
+    problem = base_problem(people, courses=[ONE_SESSION])
+    options = build_options(read_problem(problem))
+    table = Timetable(options, [Group(0, 0, (MON,), 0, [1, 2, 3])])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    assert [(g.slots, sorted(g.learners)) for g in table.groups] == [((TUE,), [0, 1, 2, 3])]
+    checker.assert_valid(problem, as_solution(options, table))
+
+
+def test_make_place_frees_the_only_able_teacher_and_never_closes_a_locked_group():
+    # Kari teaches a Tuesday group in Husøy, 80 minutes away: she cannot also teach in
+    # Finnsnes that evening.  U, A and B (Finnsnes, Tuesdays only) need her there.
+    import random
+    import solver.ruin as ruin
+    tuesdays = busy_on(0, 2, 3, 4, 5, 6)
+    people = [learner(x, **tuesdays) for x in "UAB"] + \
+        [learner(x, home="husoy", **tuesdays) for x in "XYZ"]
+    problem = base_problem(people, courses=[dict(ONE_SESSION, venues=["fvo", "hus"])],
+                           venues=[fvo_venue(), husoy_venue()])
+    options = build_options(read_problem(problem))
+    fvo, hus = options.venue_index["fvo"], options.venue_index["hus"]
+    husoy_group = Group(0, hus, (TUE,), 0, [3, 4, 5])
+    table = Timetable(options, [husoy_group])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    assert [(g.venue, g.slots, g.teacher, sorted(g.learners)) for g in table.groups] == [(fvo, (TUE,), 0, [0, 1, 2])]
+    checker.assert_valid(problem, as_solution(options, table))
+    # The same with the Husøy group locked: it stays, and nothing opens in Finnsnes.
+    locked = Group(0, hus, (TUE,), 0, [3, 4, 5], id="a2-hus-1", locked=True)
+    table = Timetable(options, [locked])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    assert table.groups == [locked] and sorted(locked.learners) == [3, 4, 5]
+
+
+def test_helper_processes_search_alongside_and_are_gone_afterwards(monkeypatch):
+    # This process's own search is switched off (the helper, a fresh interpreter, keeps the
+    # real one): whatever is better than the start came from the helper.
+    import multiprocessing
+    import solver.ruin as ruin
+    problem = midt_troms_problem(learners=150, seed=6)
+    options = build_options(read_problem(problem))
+    start, _ = solve_module.start_timetable(options, set())
+    monkeypatch.setattr(ruin, "_search", lambda table, *args: table)
+    heard = []
+    found = ruin_and_recreate(start, set(), time.monotonic() + 6, seed=2, on_progress=heard.append, helpers=1)
+    assert multiprocessing.active_children() == []
+    assert found.placed_value() > start.placed_value()
+    assert heard == sorted(set(heard)) and heard[-1] == found.placed_value()
+    checker.assert_valid(problem, as_solution(options, found))
+
+
+def test_a_helpers_timetable_comes_back_whole():
+    # The helper itself, run in this process: what it sends rebuilds into a valid timetable.
+    import multiprocessing
+    from dataclasses import replace
+    import solver.ruin as ruin
+    problem = midt_troms_problem(learners=120, seed=7)
+    options = build_options(read_problem(problem))
+    start, _ = solve_module.start_timetable(options, set())
+    mine, theirs = multiprocessing.Pipe()
+    parsed = options.problem
+    payload = dict(problem=replace(parsed, weights=dict(parsed.weights)), blocked=set(), groups=ruin._groups(start),
+                   deadline=time.monotonic() + 1.5, ceiling=None)
+    ruin._helper(payload, 3, theirs)
+    messages = []
+    while mine.poll():
+        try:
+            messages.append(mine.recv())
+        except EOFError:        # the helper closed its end after its timetable
+            break
+    kinds = [kind for kind, _ in messages]
+    assert kinds[-1] == "groups" and set(kinds[:-1]) <= {"placed"}
+    found = ruin._rebuilt(options, messages[-1][1])
+    assert found is not None and found.placed_value() >= start.placed_value()
+    assert [value for kind, value in messages[:-1]] == sorted({value for kind, value in messages[:-1]})
+    checker.assert_valid(problem, as_solution(options, found))
