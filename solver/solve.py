@@ -11,13 +11,15 @@ in parallel threads, CP-SAT releases the GIL):
    one-move augmentations; then the captive venues planned anew around the
    rest of it (`captive_start`).  It is a complete hint for CP-SAT and a
    floor: the answer is never worse than the status quo.
-3. CP-SAT: up to `PATTERN_MODEL_FROM` learners (or whenever `current` has
-   groups) the slot-variable model (`model.py`, exact, lexicographic tiers);
-   above it, first ruin and recreate (`ruin.py`) for most of the time, then the
-   counting model over weekly patterns (`patterns.py`) from its best.
-4. `teachers.assign_teachers` confirms or gives the chosen groups their
+3. Without `current`: ruin and recreate (`ruin.py`, with helper processes on
+   the other cores) for most of the time, stopping early at the proven bound.
+4. CP-SAT from the best so far: up to `PATTERN_MODEL_FROM` learners (or
+   whenever `current` has groups) the slot-variable model (`model.py`, exact,
+   lexicographic tiers); above it the counting model over weekly patterns
+   (`patterns.py`).
+5. `teachers.assign_teachers` confirms or gives the chosen groups their
    teachers; greedy filling places whoever can still be placed.
-5. `explain` gives reasons for everyone left unplaced; `solution` writes it.
+6. `explain` gives reasons for everyone left unplaced; `solution` writes it.
 
 `placed_bound` is the smallest of: the CP-SAT bound (slot model), the number
 of learners who could attend some pattern that min_group learners could

@@ -116,7 +116,7 @@ class Timetable:
         """Per pattern (rows of slot indexes): a teacher who could take a group there, or -1.
 
         -1 also when the venue has no free room for it.  The same answers as `room_free`
-        and `some_free_teacher`, for a whole offer at once.
+        and `free_teachers`, for a whole offer at once.
         """
         o = self.options
         minutes = o.minutes(course)
@@ -192,7 +192,3 @@ class Timetable:
         o = self.options
         found = [t for t in self._qualified(course, slots) if self._fits_week(t, course, venue, slots)]
         return sorted(found, key=lambda t: (int(o.teacher_travel[t, venue]), t))
-
-    def some_free_teacher(self, course: int, venue: int, slots) -> int | None:
-        """A teacher who could take the group, or None (`free_teachers` without the sorting)."""
-        return next((t for t in self._qualified(course, slots) if self._fits_week(t, course, venue, slots)), None)
