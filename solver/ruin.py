@@ -21,9 +21,9 @@ Searches from different seeds end far apart, so with a second core a helper
 process runs its own search alongside (`helpers`) and the best of them is kept.
 
 Measured on the synthetic Midt-Troms problems (2 cores, one search, no helper):
-N=1000 from the greedy start of 848 placed, 40 s reach 903-909 (the counting
-model of `patterns.py` found 852 in 45 s); N=300 reaches 280 within 10 s and the
-proven optimum 281 in about one search in four within 25 s.
+N=1000 from the greedy start of 848 placed, 40 s reach 902-909 (the counting
+model of `patterns.py` found 852 in 45 s); N=300 reaches 280 within 15 s and the
+proven optimum 281 in about one search in two within 25 s.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ MAX_CLOSED = 4        # groups closed at most per ruin step (measured: 4-6 do ab
 STALL_STEPS = 10000   # a search ends after this many steps without placing more (at least; see ruin_and_recreate):
                       # N=300 takes 450 steps a second and finds its optimum up to 20 s after its last gain
 TARGETED = 0.3        # share of ruin steps that close groups at a venue some unplaced learner could use
-MAKE_PLACE = 0.5      # share of steps that make a place for an unplaced learner (N=1000, 40 s, 3 seeds each:
-                      # 903-907 with none, 903-907 at 0.2, 905-909 at 0.5, 893-906 at 0.8)
+MAKE_PLACE = 0.7      # share of steps that make a place for an unplaced learner.  One search, no helper:
+                      # N=1000 in 40 s 903-907 with none, 903-907 at 0.2, 902-909 at 0.5, 906-908 at 0.7,
+                      # 893-906 at 0.8; N=300 finds 281 within 25 s in 0 of 4 runs at 0.3, 2 of 6 at 0.5,
+                      # 5 of 11 at 0.7, 3 of 5 at 0.9 (the other two stuck at 278-279)
 HELPER_SECONDS = 3.0  # a helper process only when the search has this long (starting one takes about 0.5 s)
 HELPER_GRACE = 5.0    # seconds a helper gets after the deadline to send its timetable
 
