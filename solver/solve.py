@@ -256,7 +256,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     large = len(problem.learners) >= PATTERN_MODEL_FROM
     if not problem.current_groups:
         # Ruin and recreate first: it finds better timetables far sooner than CP-SAT
-        # (measured, 30 s at N=300: the proven optimum 281 in 3 of 10 runs with 80 % of the
+        # (measured, 30 s at N=300: the proven optimum 281 in 4 of 10 runs with 80 % of the
         # time left for it, 280 in the others; with 40 %, 281 in 1 of 5; the demo's 202 mtvo
         # learners in 20 s: 182 with either).  It knows nothing of the changes to `current`, so not for
         # re-solves.  CP-SAT goes on from its best and settles the lower tiers.
