@@ -37,7 +37,9 @@ class Offer:
     suits: np.ndarray          # bool [n, P] share >= min_attendance, on patterns min_group learners suit
     suits_share: np.ndarray    # bool [n, P] share >= min_attendance alone
     row_of: dict = field(default_factory=dict)   # learner index -> row in `learners`
-    pattern_of: dict = field(default_factory=dict)   # sorted slot tuple -> pattern index (see pattern_index)
+    # Derived in __post_init__: each pattern's slots as a tuple, and sorted slots -> pattern index.
+    pattern_slots: list = field(init=False, repr=False)
+    pattern_of: dict = field(init=False, repr=False)
 
     def __post_init__(self):
         self.pattern_slots = [tuple(int(s) for s in row) for row in self.patterns]
