@@ -87,6 +87,11 @@ class Options:
             self._flexibility = flexibility
         return self._flexibility
 
+    def pinned(self) -> set[int]:
+        """Learners with a group in `current`: the searches never move them."""
+        return {self.learner_index[l] for g in self.problem.current_groups for l in g.learners
+                if l in self.learner_index}
+
     def offer(self, course: int, venue: int) -> Offer | None:
         index = self.offer_of.get((course, venue))
         return None if index is None else self.offers[index]

@@ -29,7 +29,6 @@ proven optimum 281 in about one search in two within 25 s.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import random
 import time
 from dataclasses import replace
@@ -69,14 +68,10 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
     if ceiling is not None and table.placed_value() >= ceiling:
         return table
     options = table.options
-    problem = options.problem
-    pinned = {options.learner_index[l] for g in problem.current_groups for l in g.learners
-              if l in options.learner_index}
-    venues_of = [sorted(vs) for vs in usable_venues(options, blocked)]
     started = _start_helpers(table, blocked, deadline, seed, ceiling, helpers) \
         if steps is None and deadline - time.monotonic() >= HELPER_SECONDS else []
     listen = _Listener(started, on_progress)
-    best = _search(table, blocked, pinned, venues_of, deadline, seed, listen, steps, ceiling)
+    best = _search(table, blocked, deadline, seed, listen, steps, ceiling)
     for groups in listen.results(deadline, ceiling):
         found = _rebuilt(options, groups)
         if found is not None and found.placed_value() > best.placed_value():
@@ -84,10 +79,12 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
     return best
 
 
-def _search(table: Timetable, blocked: set[int], pinned: set[int], venues_of: list[list[int]], deadline: float,
-            seed: int, listen, steps: int | None, ceiling: int | None) -> Timetable:
+def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, listen, steps: int | None,
+            ceiling: int | None) -> Timetable:
     """One search from `table`: its best timetable."""
     rng = random.Random(seed)
+    pinned = table.options.pinned()
+    venues_of = [sorted(vs) for vs in usable_venues(table.options, blocked)]   # where each learner could go
     waiting = [l for l, vs in enumerate(venues_of) if vs]
     best, value = table, table.placed_value()
     step = last = 0
@@ -325,11 +322,6 @@ def _helper(payload: dict, seed: int, connection) -> None:
     if table is None:
         connection.send(("groups", []))
         return
-    blocked = payload["blocked"]
-    problem = options.problem
-    pinned = {options.learner_index[l] for g in problem.current_groups for l in g.learners
-              if l in options.learner_index}
-    venues_of = [sorted(vs) for vs in usable_venues(options, blocked)]
 
     class Reporter:
         stopped = False
@@ -342,8 +334,7 @@ def _helper(payload: dict, seed: int, connection) -> None:
                 self.stopped = True
             return self.stopped
 
-    best = _search(table, blocked, pinned, venues_of, payload["deadline"], seed, Reporter(), None,
-                   payload["ceiling"])
+    best = _search(table, payload["blocked"], payload["deadline"], seed, Reporter(), None, payload["ceiling"])
     connection.send(("groups", _groups(best)))
     connection.close()
 

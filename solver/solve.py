@@ -213,11 +213,8 @@ def repaired(table: Timetable, blocked: set[int], time_limit: float, workers: in
 
 def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
     """A filled copy of `table`: greedy groups, then one-move augmentations, then greedy again."""
-    problem = table.options.problem
-    pinned = {table.options.learner_index[l] for g in problem.current_groups for l in g.learners
-              if l in table.options.learner_index}
     filled = greedy_fill(table.copy(), blocked, capped)
-    return greedy_fill(augment(filled, blocked, pinned), blocked, capped)
+    return greedy_fill(augment(filled, blocked, table.options.pinned()), blocked, capped)
 
 
 def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None,
