@@ -95,7 +95,7 @@ def kept_current(options: Options) -> Timetable:
 
 
 def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool = False,
-                venues: set[int] | None = None) -> Timetable:
+                venues: set[int] | None = None, rng=None) -> Timetable:
     """Place more learners into `table` (changed in place and returned); `blocked` stay unplaced.
 
     Each step opens the group that places the most learners; with `capped`, a
@@ -113,8 +113,8 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
 
     # Into existing groups with room first: it costs nothing.
     for g in table.groups:
-        course = problem.courses[g.course]
-        if g.locked:
+        room = problem.courses[g.course].max_group - len(g.learners)
+        if g.locked or room <= 0:
             continue
         offer = options.offer(g.course, g.venue)
         column = None if offer is None else offer.pattern_index(g.slots)
@@ -122,16 +122,18 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
             continue
         candidates = [l for l in offer.members(column) if free[l]]
         candidates.sort(key=lambda l: -priority[l])
-        for l in candidates[:max(0, course.max_group - len(g.learners))]:
+        for l in candidates[:room]:
             table.place(l, g)
             free[l] = False
 
     flexibility = options.flexibility()
     scarcity = 1.0 / np.maximum(flexibility, 1)
     # Counted over the learners still free only: after a ruin step that is about one in ten.
-    free_rows = [np.flatnonzero(free[offer.learners]) for offer in options.offers]
-    counts = [offer.suits[rows].sum(axis=0) for offer, rows in zip(options.offers, free_rows)]
-    scarce = [scarcity[offer.learners[rows]] @ offer.suits[rows] for offer, rows in zip(options.offers, free_rows)]
+    # As matrix-vector products over float copies of `suits` (BLAS; exact for these counts).
+    counts = [np.rint(free[offer.learners].astype(np.float32) @ offer.suits_float()).astype(np.int64)
+              for offer in options.offers]
+    weights = (scarcity * free).astype(np.float32)
+    scarce = [weights[offer.learners] @ offer.suits_float() for offer in options.offers]
 
     def scores(index: int) -> np.ndarray:
         if not capped:
@@ -177,7 +179,8 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         chosen = offer.learners[rows]
         order = np.lexsort((flexibility[chosen], -priority[chosen]))
         chosen = [int(l) for l in chosen[order][:course.max_group]]
-        teacher = table.free_teachers(offer.course, offer.venue, slots)[0]
+        free_teachers = table.free_teachers(offer.course, offer.venue, slots)
+        teacher = free_teachers[0] if rng is None else rng.choice(free_teachers)
         table.add(Group(offer.course, offer.venue, slots, teacher, chosen))
         free[chosen] = False
         touched = {i for l in chosen for i in options.offers_of_learner[l]}
@@ -201,30 +204,70 @@ def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] 
     """
     options = table.options
     problem = options.problem
-    groups_of: dict[int, list[Group]] = {}
-    for g in table.groups:
+    # Who could join which group, as (learner, group position) pairs sorted by learner;
+    # a learner's list is made when it is first asked for (most never are).
+    learners, positions = [], []
+    for position, g in enumerate(table.groups):
         offer = options.offer(g.course, g.venue)
         column = None if offer is None else offer.pattern_index(g.slots)
         if column is not None and not g.locked:
-            for l in offer.members(column):
-                groups_of.setdefault(l, []).append(g)
+            members = offer.member_array(column)
+            learners.append(members)
+            positions.append(np.full(len(members), position))
+    if not learners:
+        return table
+    learners, positions = np.concatenate(learners), np.concatenate(positions)
+    order = np.argsort(learners, kind="stable")      # stable: each learner's groups stay in timetable order
+    learners, positions = learners[order], positions[order]
+    everyone = np.arange(len(problem.learners))
+    first, last = np.searchsorted(learners, everyone, "left"), np.searchsorted(learners, everyone, "right")
+    groups = table.groups
+    room = [problem.courses[g.course].max_group - len(g.learners) for g in groups]
+    kept: dict[int, list[int]] = {}
 
-    def has_room(g: Group) -> bool:
-        return len(g.learners) < problem.courses[g.course].max_group
+    def groups_of(l: int) -> list[int]:
+        """The positions of the groups `l` could join, in timetable order."""
+        found = kept.get(l)
+        if found is None:
+            found = kept[l] = positions[first[l]:last[l]].tolist()
+        return found
 
-    waiting = sorted((l for l in range(len(problem.learners)) if l not in table.group_of and l not in blocked
-                      and l in groups_of), key=lambda l: -problem.learners[l].priority)
+    def place(l: int, p: int) -> None:
+        table.place(l, groups[p])
+        room[p] -= 1
+
+    waiting = sorted((l for l in np.flatnonzero(last > first).tolist() if l not in table.group_of
+                      and l not in blocked), key=lambda l: -problem.learners[l].priority)
+    # Groups only ever fill up here (a move keeps one group's size and grows another), so a
+    # full group none of whose members could move, and a member with no other group with
+    # room, stay so: remembered, they are not searched again (at N=3000 the search took
+    # nearly all of a ruin and recreate step).
+    dead: set[int] = set()
+    stuck: set[int] = set()
     for u in waiting:
-        for g in groups_of[u]:
-            if has_room(g):
-                table.place(u, g)
+        for p in groups_of(u):
+            if room[p] > 0:
+                place(u, p)
                 break
-            mover = next(((m, g2) for m in g.learners if m not in pinned
-                          for g2 in groups_of.get(m, []) if g2 is not g and has_room(g2)), None)
-            if mover is not None:
-                m, g2 = mover
+            if p in dead:
+                continue
+            mover = None
+            for m in groups[p].learners:
+                if m in pinned or m in stuck:
+                    continue
+                p2 = next((p2 for p2 in groups_of(m) if p2 != p and room[p2] > 0), None)
+                if p2 is None:
+                    stuck.add(m)
+                else:
+                    mover = m, p2
+                    break
+            if mover is None:
+                dead.add(p)
+            else:
+                m, p2 = mover
                 table.unplace(m)
-                table.place(m, g2)
-                table.place(u, g)
+                room[p] += 1
+                place(m, p2)
+                place(u, p)
                 break
     return table

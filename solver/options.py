@@ -52,6 +52,20 @@ class Offer:
             kept[pattern] = tuple(int(l) for l in self.learners[self.suits[:, pattern]])
         return kept[pattern]
 
+    def member_array(self, pattern: int) -> np.ndarray:
+        """`members(pattern)` as an array, kept."""
+        kept = self.__dict__.setdefault("_member_arrays", {})
+        if pattern not in kept:
+            kept[pattern] = self.learners[self.suits[:, pattern]]
+        return kept[pattern]
+
+    def suits_float(self) -> np.ndarray:
+        """`suits` as float32, kept: the greedy counts free learners per pattern as a matrix product."""
+        kept = self.__dict__.get("_suits_float")
+        if kept is None:
+            kept = self.__dict__["_suits_float"] = self.suits.astype(np.float32)
+        return kept
+
     def pattern_index(self, slots) -> int | None:
         """The pattern meeting at `slots` (any order), or None when the offer has none."""
         return self.pattern_of.get(tuple(sorted(slots)))
@@ -86,6 +100,13 @@ class Options:
                 flexibility[offer.learners] += offer.suits.sum(axis=1)
             self._flexibility = flexibility
         return self._flexibility
+
+    def course_teachers(self, course: int) -> list[int]:
+        """Teachers who could teach `course` at some slot, by index; kept."""
+        kept = self.__dict__.setdefault("_course_teachers", {})
+        if course not in kept:
+            kept[course] = np.flatnonzero(self.teacher_slots[:, course].any(axis=1)).tolist()
+        return kept[course]
 
     def pinned(self) -> set[int]:
         """Learners with a group in `current`: the searches never move them."""

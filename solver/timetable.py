@@ -125,11 +125,18 @@ class Timetable:
         if not open_room.any():
             return found
         sessions = patterns.shape[1]
-        for t in np.flatnonzero(o.teacher_slots[:, course].any(axis=1)).tolist():
-            load, free = self._teacher_week(t, venue, minutes)
+        able, free = [], []
+        for t in o.course_teachers(course):
+            load, week = self._teacher_week(t, venue, minutes)
             if load + sessions <= o.problem.teachers[t].max_sessions_per_week:
-                free = o.teacher_slots[t, course] & free
-                found[(found < 0) & open_room & free[patterns].all(axis=1)] = t
+                able.append(t)
+                free.append(week)
+        if not able:
+            return found
+        # Teacher x pattern: free at every session; the first able teacher of each pattern.
+        fits = (np.stack(free) & o.teacher_slots[able, course])[:, patterns].all(axis=2) & open_room
+        some = fits.any(axis=0)
+        found[some] = np.asarray(able)[fits.argmax(axis=0)[some]]
         return found
 
     def _free_rooms(self, venue: int, minutes: int) -> np.ndarray:
