@@ -5,11 +5,13 @@ Each step takes the timetable found so far and changes it in one of two ways:
 - *ruin*: close a few of its groups (a random few, a few at one venue, a few at a
   venue where an unplaced learner could go, or every group of one teacher);
 - *make a place* for one unplaced learner: pick a weekly pattern at a venue that
-  suits them, close the groups of the learners who could join them there, and when
-  the room or every able teacher is taken at that time, close what takes them too;
-  then open that group.  A plain ruin seldom does this: the greedy refill reopens
-  the largest groups first, so a learner who needs others to move (the one learner
-  who can only reach Brøstadbotn, N=300) stays out.
+  suits them; gather enough learners who could join them there, taking them out
+  of groups that keep their minimum without them (half the time) or else closing
+  the groups that hold them; when the room or every able teacher is taken at that
+  time, close what takes them too; then open that group.  A plain ruin seldom does
+  this: the greedy refill reopens the largest groups first, so a learner who needs
+  others to move stays out.  (N=300: the last learner of the optimum needs four
+  mates out of full groups elsewhere, which must all go on.)
 
 Then it fills the timetable again the greedy way (`greedy_fill`, one-move
 augmentations) and keeps the result when it places at least as many: accepting
@@ -21,9 +23,9 @@ Searches from different seeds end far apart, so with a second core a helper
 process runs its own search alongside (`helpers`) and the best of them is kept.
 
 Measured on the synthetic Midt-Troms problems (2 cores, one search, no helper):
-N=1000 from the greedy start of 848 placed, 40 s reach 902-909 (the counting
-model of `patterns.py` found 852 in 45 s); N=300 reaches 280 within 15 s and the
-proven optimum 281 in about one search in two within 25 s.
+N=1000 from the greedy start of 848 placed, 40 s reach 900-910 (the counting
+model of `patterns.py` found 852 in 45 s); N=300 reaches the proven optimum 281
+within 22 s in 19 of 20 searches, in 3 s for half of them.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ MAKE_PLACE = 0.7      # share of steps that make a place for an unplaced learner
                       # N=1000 in 40 s 903-907 with none, 903-907 at 0.2, 902-909 at 0.5, 906-908 at 0.7,
                       # 893-906 at 0.8; N=300 finds 281 within 25 s in 0 of 4 runs at 0.3, 2 of 6 at 0.5,
                       # 5 of 11 at 0.7, 3 of 5 at 0.9 (the other two stuck at 278-279)
+PULL = 0.5            # share of make-place steps that first take mates out of groups that can spare them
+                      # (N=300, one search: the optimum within 22 s in 19 of 20 runs, median 3 s; without,
+                      # 0 of 10 from today's start; N=1000 and 3000 alike either way)
+ANY_TEACHER = 0.5     # share of steps whose refill gives a group any free teacher, not the nearest: the
+                      # nearest is often the one a far venue needs (N=3000 in 120 s: 1357-1373 against
+                      # 1348-1363 without; N=300 and 1000 alike)
 HELPER_SECONDS = 3.0  # a helper process only when the search has this long (starting one takes about 0.5 s)
 HELPER_GRACE = 5.0    # seconds a helper gets after the deadline to send its timetable
 
@@ -105,7 +113,9 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, lis
             for g in _victims(rng, movable, near):
                 candidate.remove(g)
         capped = rng.random() < 0.5
-        candidate = greedy_fill(augment(greedy_fill(candidate, blocked, capped), blocked, pinned), blocked, capped)
+        anyone = rng if rng.random() < ANY_TEACHER else None
+        candidate = greedy_fill(augment(greedy_fill(candidate, blocked, capped, rng=anyone), blocked, pinned),
+                                blocked, capped, rng=anyone)
         placed = candidate.placed_value()
         if placed >= value:
             if placed > value:
@@ -139,7 +149,8 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
     """Open a group for unplaced `learner` at a pattern that suits them, closing what stands in the way.
 
     In place; it may close groups and open none (the refill then seats whom it can).
-    Groups that are locked or hold a learner of `current` are never closed.
+    Groups that are locked or hold a learner of `current` are never closed, nor
+    are learners taken out of them.
     """
     options = table.options
     problem = options.problem
@@ -153,8 +164,9 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
     slots = offer.pattern_slots[pattern]
     days = {int(options.slot_day[s]) for s in slots}
     closable = lambda g: not g.locked and not pinned & set(g.learners)
-    # The groups of those who could join: the ones holding most of them first, until
-    # enough are free for min_group (and 1-MAX_CLOSED groups in any case).
+    # Those who could join: free ones, then (`PULL`) ones taken from groups with more than
+    # min_group, then the groups holding most of them closed until enough are free for
+    # min_group (1-MAX_CLOSED groups in any case, unless taking them out sufficed).
     mates = [l for l in offer.members(pattern) if l != learner and l not in blocked]
     need = course.min_group - 1 - sum(1 for l in mates if l not in table.group_of)
     holding: dict[int, list] = {}
@@ -162,7 +174,22 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
         g = table.group_of.get(l)
         if g is not None and closable(g):
             holding.setdefault(id(g), [g, 0])[1] += 1
-    wanted = rng.randint(1, MAX_CLOSED)
+    pulled = need > 0 and rng.random() < PULL
+    if pulled:
+        # Take mates out of groups that keep min_group without them: nothing closes.
+        spare = {id(g): len(g.learners) - problem.courses[g.course].min_group for g, _ in holding.values()}
+        pullable = [l for l in mates if l in table.group_of and id(table.group_of[l]) in spare]
+        rng.shuffle(pullable)
+        for l in sorted(pullable, key=lambda l: -spare[id(table.group_of[l])]):
+            if need <= 0:
+                break
+            g = table.group_of[l]
+            if spare[id(g)] > 0:
+                table.unplace(l)
+                spare[id(g)] -= 1
+                need -= 1
+                holding[id(g)][1] -= 1
+    wanted = 0 if pulled and need <= 0 else rng.randint(1, MAX_CLOSED)
     closed = 0
     for g, count in sorted(holding.values(), key=lambda item: (-item[1], rng.random())):
         if closed >= MAX_CLOSED or (closed >= wanted and need <= 0):

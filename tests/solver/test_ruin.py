@@ -153,6 +153,50 @@ def test_make_place_frees_the_only_able_teacher_and_never_closes_a_locked_group(
     assert table.groups == [locked] and sorted(locked.learners) == [3, 4, 5]
 
 
+def test_make_place_takes_mates_from_a_group_that_keeps_its_minimum(monkeypatch):
+    # U can only come on Tuesdays; A-E could come either day and fill a Monday group of
+    # five (3 to 5 a group).  Two of them join U on Tuesday, and the Monday group goes on
+    # with three: no group closes, nobody loses a place.
+    import random
+    import solver.ruin as ruin
+    monkeypatch.setattr(ruin, "PULL", 1.0)
+    course = dict(ONE_SESSION, max_group=5)
+    people = [learner("U", **busy_on(0, 2, 3, 4, 5, 6))] + [learner(x) for x in "ABCDE"]
+    problem = base_problem(people, courses=[course])
+    options = build_options(read_problem(problem))
+    monday = Group(0, 0, (MON,), 0, [1, 2, 3, 4, 5])
+    table = Timetable(options, [monday])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    groups = {g.slots: sorted(g.learners) for g in table.groups}
+    assert set(groups) == {(MON,), (TUE,)}
+    assert len(groups[MON,]) == 3 and len(groups[TUE,]) == 3 and groups[TUE,][0] == 0
+    assert sorted(groups[MON,] + groups[TUE,]) == [0, 1, 2, 3, 4, 5]
+    checker.assert_valid(problem, as_solution(options, table))
+    # Without enough to spare (only A-C, a Monday group of three), the group is closed instead.
+    problem = base_problem(people[:4], courses=[course])
+    options = build_options(read_problem(problem))
+    table = Timetable(options, [Group(0, 0, (MON,), 0, [1, 2, 3])])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    assert [(g.slots, sorted(g.learners)) for g in table.groups] == [((TUE,), [0, 1, 2, 3])]
+
+
+def test_it_finds_the_optimum_that_needs_a_group_split():
+    # Two Monday groups of five (4 to 5 a group) hold everyone who could come on Tuesdays
+    # too; U, V and W can only come on Tuesdays.  The optimum (all thirteen) takes one
+    # learner out of a Monday group for a Tuesday group with U, V and W.
+    course = dict(ONE_SESSION, min_group=4, max_group=5)
+    tuesdays = busy_on(0, 2, 3, 4, 5, 6)
+    people = [learner(x, **tuesdays) for x in "UVW"] + [learner(f"M{i}") for i in range(10)]
+    teachers = [{"id": f"t-{name}", "name": name, "home": "finnsnes", "levels": ["A2"], "max_sessions_per_week": 2,
+                 "available": [{"days": ["mon", "tue"], "from": "09:00", "to": "22:00"}]} for name in ("kari", "ola")]
+    problem = base_problem(people, rooms=2, courses=[course], teachers=teachers)
+    options = build_options(read_problem(problem))
+    start = Timetable(options, [Group(0, 0, (MON,), 0, [3, 4, 5, 6, 7]), Group(0, 0, (MON,), 1, [8, 9, 10, 11, 12])])
+    found = ruin_and_recreate(start, set(), time.monotonic() + FAR, seed=0, steps=200, ceiling=13)
+    assert found.placed_value() == 13
+    checker.assert_valid(problem, as_solution(options, found))
+
+
 def test_helper_processes_search_alongside_and_are_gone_afterwards(monkeypatch):
     # This process's own search is switched off (the helper, a fresh interpreter, keeps the
     # real one): whatever is better than the start came from the helper.
