@@ -44,7 +44,8 @@ MAX_CLOSED = 4        # groups closed at most per ruin step (measured: 4-6 do ab
 STALL_STEPS = 10000   # a search ends after this many steps without placing more (at least; see ruin_and_recreate):
                       # N=300 takes 450 steps a second and finds its optimum up to 20 s after its last gain
 TARGETED = 0.3        # share of ruin steps that close groups at a venue some unplaced learner could use
-MAKE_PLACE = 0.7      # share of steps that make a place for an unplaced learner.  One search, no helper:
+MAKE_PLACE = 0.7      # share of steps that make a place for an unplaced learner.  One search, no helper,
+                      # before `PULL` (which made N=300 reliable):
                       # N=1000 in 40 s 903-907 with none, 903-907 at 0.2, 902-909 at 0.5, 906-908 at 0.7,
                       # 893-906 at 0.8; N=300 finds 281 within 25 s in 0 of 4 runs at 0.3, 2 of 6 at 0.5,
                       # 5 of 11 at 0.7, 3 of 5 at 0.9 (the other two stuck at 278-279)
