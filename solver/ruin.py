@@ -342,20 +342,32 @@ def _start_helpers(table: Timetable, blocked: set[int], deadline: float, seed: i
 
 
 def _helper(payload: dict, seed: int, connection) -> None:
-    """A helper process: search until the deadline (or "stop"), report improvements and the best groups."""
+    """A helper process: search until the deadline (or "stop"), report improvements and the best groups.
+
+    When the parent is gone (killed: its end of the pipe closes), the helper stops
+    at its next step and ends quietly.
+    """
     from solver.options import build_options
+
+    def send(message) -> bool:
+        try:
+            connection.send(message)
+            return True
+        except OSError:         # BrokenPipeError: nobody is listening any more
+            return False
 
     options = build_options(payload["problem"])
     table = _rebuilt(options, payload["groups"])
     if table is None:
-        connection.send(("groups", []))
+        send(("groups", []))
         return
 
     class Reporter:
         stopped = False
 
         def improved(self, placed: int) -> None:
-            connection.send(("placed", placed))
+            if not send(("placed", placed)):
+                self.stopped = True
 
         def done(self, ceiling) -> bool:
             if not self.stopped and connection.poll():
@@ -363,7 +375,7 @@ def _helper(payload: dict, seed: int, connection) -> None:
             return self.stopped
 
     best = _search(table, payload["blocked"], payload["deadline"], seed, Reporter(), None, payload["ceiling"])
-    connection.send(("groups", _groups(best)))
+    send(("groups", _groups(best)))
     connection.close()
 
 

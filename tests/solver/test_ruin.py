@@ -239,3 +239,22 @@ def test_a_helpers_timetable_comes_back_whole():
     assert found is not None and found.placed_value() >= start.placed_value()
     assert [value for kind, value in messages[:-1]] == sorted({value for kind, value in messages[:-1]})
     checker.assert_valid(problem, as_solution(options, found))
+
+
+def test_a_helper_whose_parent_is_gone_stops_at_once_and_quietly():
+    # The parent's end of the pipe is closed (as when the solving process is killed): the
+    # helper stops at its next step, long before its deadline, and raises nothing.
+    import multiprocessing
+    from dataclasses import replace
+    import solver.ruin as ruin
+    problem = midt_troms_problem(learners=120, seed=7)
+    options = build_options(read_problem(problem))
+    start, _ = solve_module.start_timetable(options, set())
+    mine, theirs = multiprocessing.Pipe()
+    mine.close()
+    parsed = options.problem
+    payload = dict(problem=replace(parsed, weights=dict(parsed.weights)), blocked=set(), groups=ruin._groups(start),
+                   deadline=time.monotonic() + 60, ceiling=None)
+    began = time.monotonic()
+    ruin._helper(payload, 3, theirs)
+    assert time.monotonic() - began < 30
