@@ -214,18 +214,25 @@ def test_helper_processes_search_alongside_and_are_gone_afterwards(monkeypatch):
     checker.assert_valid(problem, as_solution(options, found))
 
 
-def test_a_helpers_timetable_comes_back_whole():
-    # The helper itself, run in this process: what it sends rebuilds into a valid timetable.
-    import multiprocessing
+def helper_case(seconds):
+    """A synthetic problem, its start and a helper's payload (as `_start_helpers` sends it)."""
     from dataclasses import replace
     import solver.ruin as ruin
     problem = midt_troms_problem(learners=120, seed=7)
     options = build_options(read_problem(problem))
     start, _ = solve_module.start_timetable(options, set())
-    mine, theirs = multiprocessing.Pipe()
     parsed = options.problem
     payload = dict(problem=replace(parsed, weights=dict(parsed.weights)), blocked=set(), groups=ruin._groups(start),
-                   deadline=time.monotonic() + 1.5, ceiling=None)
+                   deadline=time.monotonic() + seconds, ceiling=None)
+    return problem, options, start, payload
+
+
+def test_a_helpers_timetable_comes_back_whole():
+    # The helper itself, run in this process: what it sends rebuilds into a valid timetable.
+    import multiprocessing
+    import solver.ruin as ruin
+    problem, options, start, payload = helper_case(1.5)
+    mine, theirs = multiprocessing.Pipe()
     ruin._helper(payload, 3, theirs)
     messages = []
     while mine.poll():
@@ -245,16 +252,10 @@ def test_a_helper_whose_parent_is_gone_stops_at_once_and_quietly():
     # The parent's end of the pipe is closed (as when the solving process is killed): the
     # helper stops at its next step, long before its deadline, and raises nothing.
     import multiprocessing
-    from dataclasses import replace
     import solver.ruin as ruin
-    problem = midt_troms_problem(learners=120, seed=7)
-    options = build_options(read_problem(problem))
-    start, _ = solve_module.start_timetable(options, set())
+    _, _, _, payload = helper_case(60)
     mine, theirs = multiprocessing.Pipe()
     mine.close()
-    parsed = options.problem
-    payload = dict(problem=replace(parsed, weights=dict(parsed.weights)), blocked=set(), groups=ruin._groups(start),
-                   deadline=time.monotonic() + 60, ceiling=None)
     began = time.monotonic()
     ruin._helper(payload, 3, theirs)
     assert time.monotonic() - began < 30
