@@ -101,6 +101,8 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
     Each step opens the group that places the most learners; with `capped`, a
     pattern counts at most `max_group` learners and ties go to the pattern whose
     learners have the fewest other options.  With `venues`, only groups there open.
+    A group gets the free teacher who lives nearest, or with `rng` (random.Random) any
+    free teacher: ruin and recreate's refills then try other teachers too.
     """
     options = table.options
     problem = options.problem
