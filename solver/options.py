@@ -45,18 +45,18 @@ class Offer:
         self.pattern_slots = [tuple(int(s) for s in row) for row in self.patterns]
         self.pattern_of = {tuple(sorted(slots)): p for p, slots in enumerate(self.pattern_slots)}
 
-    def members(self, pattern: int) -> tuple[int, ...]:
-        """The learners `pattern` suits, by index; kept (the greedy and its augmentations ask often)."""
-        kept = self.__dict__.setdefault("_members", {})
-        if pattern not in kept:
-            kept[pattern] = tuple(int(l) for l in self.learners[self.suits[:, pattern]])
-        return kept[pattern]
-
     def member_array(self, pattern: int) -> np.ndarray:
-        """`members(pattern)` as an array, kept."""
+        """The learners `pattern` suits, by index; kept (the greedy and its augmentations ask often)."""
         kept = self.__dict__.setdefault("_member_arrays", {})
         if pattern not in kept:
             kept[pattern] = self.learners[self.suits[:, pattern]]
+        return kept[pattern]
+
+    def members(self, pattern: int) -> tuple[int, ...]:
+        """`member_array(pattern)` as a tuple of ints, kept."""
+        kept = self.__dict__.setdefault("_members", {})
+        if pattern not in kept:
+            kept[pattern] = tuple(self.member_array(pattern).tolist())
         return kept[pattern]
 
     def suits_float(self) -> np.ndarray:
