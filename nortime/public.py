@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, render_template
 
 from .services.catalogue import published_group, region_offer
+from .services.health import down_services
 from .services.timetable import group_sessions
 
 bp = Blueprint("public", __name__)
@@ -28,4 +29,8 @@ def privacy():
 
 @bp.get("/healthz")
 def health():
+    """200 when the database (and Redis, when configured) answer; else 503 naming what is down."""
+    down = down_services()
+    if down:
+        return {"status": "down", "down": down}, 503
     return {"status": "ok"}
