@@ -37,4 +37,19 @@ def restore_command(file: str, yes: bool) -> None:
                "than this version of nortime.")
 
 
-commands = (backup_command, restore_command)
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only count the learners who would be deleted.")
+def purge_command(dry_run: bool) -> None:
+    """Delete learners RETENTION_MONTHS after their last term ended, as the privacy page promises."""
+    from .services.retention import purge, retention_months
+
+    counts = purge(dry_run=dry_run)
+    total = sum(counts.values())
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {total} learner(s) whose last term ended more than {retention_months()} month(s) ago.")
+    for provider, count in sorted(counts.items()):
+        click.echo(f"  {provider}: {count}")
+
+
+commands = (backup_command, restore_command, purge_command)

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, render_template
 
 from .services.catalogue import published_group, region_offer
 from .services.health import down_services
+from .services.retention import retention_period
 from .services.timetable import group_sessions
 
 bp = Blueprint("public", __name__)
@@ -24,7 +25,7 @@ def group(provider: str, key: str):
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", retention_period=retention_period())
 
 
 @bp.get("/healthz")
