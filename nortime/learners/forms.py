@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import LANGUAGES
+from ..models import WEEKDAYS
 from ..services.signup import normalise_phone, parse_clock
 
 NAME_MAX = 120
@@ -25,7 +26,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
 FORBIDDEN_IN_NAME = set("<>{}[]\\\"`;=|$%#*^~")
 TRAVEL_CHOICES = (15, 30, 45, 60, 90)
 LEVELS = ("A1", "A2", "B1", "B2")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def clean(text: str | None) -> str:

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from ..db import db
 from ..i18n import weekday_name
 from .rota_days import Blocker, blockers_for_slot, clock_minutes, clock_text
-from ..models import Group, Venue
+from ..models import WEEKDAYS, Group, Venue
 
-WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SESSION_MINUTES = 120
 
 
@@ -39,7 +38,7 @@ def _slot_list(details: Mapping) -> list[tuple[int, int]]:
                 day, start = item["day"], item["start"]
             else:
                 day, start = str(item).split()
-            found.append((WEEKDAY_CODES.index(day), clock_minutes(start)))
+            found.append((WEEKDAYS.index(day), clock_minutes(start)))
         except (KeyError, ValueError, TypeError):
             continue
     return found
@@ -129,7 +128,7 @@ def _term_slots(learner) -> list[tuple[int, int]]:
     from .planning import current_term
 
     term = current_term(provider)
-    return [(WEEKDAY_CODES.index(slot.day), slot.start.hour * 60 + slot.start.minute) for slot in term.slots] \
+    return [(WEEKDAYS.index(slot.day), slot.start.hour * 60 + slot.start.minute) for slot in term.slots] \
         if term is not None else []
 
 
