@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from ..db import db
 from ..mail import send_mail
 from ..models import (Attendance, Group, Learner, Placement, Plan, Unplacement, utcnow)
+from .attendance import attended_hours
 from .reasons import Explanation, explain
 from .retention import erase_learners
 
@@ -51,12 +52,7 @@ def status_of(learner: Learner) -> LearnerStatus:
     if placement is not None:
         group = placement.group
         status = LearnerStatus("placed", plan, group, placement, group_sessions(group), feeds=feed_urls("learner", learner))
-        try:
-            from .attendance import attended_hours
-
-            status.attended_hours = attended_hours(learner)
-        except ImportError:
-            status.attended_hours = None
+        status.attended_hours = attended_hours(learner)
         return status
     unplaced = db.session.scalars(select(Unplacement).where(Unplacement.plan_id == plan.id,
                                                            Unplacement.learner_id == learner.id)).first()

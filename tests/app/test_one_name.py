@@ -21,6 +21,10 @@ def test_feed_weekdays_follow_the_app_weekdays():
     assert RRULE_DAYS == ("MO", "TU", "WE", "TH", "FR", "SA", "SU") and len(RRULE_DAYS) == len(WEEKDAYS)
 
 
+def test_no_import_guards_around_our_own_modules():
+    assert [path for path, text in sources().items() if re.search(r"except\s+ImportError", text)] == []
+
+
 def test_dead_code_is_gone():
     for name in ("BusyForm", "check_clock", "PREVIEW_SECONDS", "BREAKDOWNS", "WEEKDAY_CODES"):
         assert [path for path, text in sources().items() if re.search(rf"\b{name}\b", text)] == [], name
