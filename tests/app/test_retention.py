@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import FeedToken, Learner, Municipality, Place, Placement, Plan, Provider, SolveRun, Term
+from nortime.models import Learner, Municipality, Place, Plan, Provider, SolveRun, Term, Unplacement
 
 TODAY = dt.date.today()
 
@@ -40,21 +40,22 @@ def learner(provider, name: str, signed_up_days_ago: int, home: str = "finnsnes"
 
 @pytest.fixture
 def population(app):
-    """Learners around a term that ended 500 days ago, another provider's term 200 days ago."""
+    """Learners around nord's term that ended 500 days ago and sør's term that ended 200 days ago."""
     with app.app_context():
         nord = setup_region()
-        old = term(nord, ended_days_ago=500)
+        term(nord, ended_days_ago=500)
         sor = Provider(slug="sor", name="Sør")
         db.session.add(sor)
-        term(sor, ended_days_ago=200)
+        sor_term = term(sor, ended_days_ago=200)
         learner(nord, "Old", signed_up_days_ago=700)  # last term ended 500 days ago: due
         learner(nord, "Waiting", signed_up_days_ago=300)  # signed up after that term: no course yet
         learner(sor, "Recent", signed_up_days_ago=400)  # last term ended 200 days ago: kept
-        placed = learner(sor, "Placed", signed_up_days_ago=900)
-        db.session.flush()
-        # Placed in nord's old plan, then moved to sør, whose term ended within the year: kept.
-        plan = Plan(provider=nord, term=old, status="archived")
+        # nord's learner, but also in a plan of sør's later term (e.g. moved there): kept.
+        planned = learner(nord, "Planned", signed_up_days_ago=700)
+        plan = Plan(provider=sor, term=sor_term, status="published")
         db.session.add(plan)
+        db.session.flush()
+        db.session.add(Unplacement(plan_id=plan.id, learner_id=planned.id, reasons=[{"code": "group_full"}]))
         db.session.commit()
     return app
 
@@ -70,13 +71,13 @@ def test_purge_deletes_learners_a_year_after_their_last_term(population, runner)
     done = runner.invoke(args=["purge"])
     assert done.exit_code == 0, done.output
     assert "Deleted 1 learner(s)" in done.output and "nord: 1" in done.output
-    assert names(population) == {"Waiting", "Recent", "Placed"}
+    assert names(population) == {"Waiting", "Recent", "Planned"}
 
 
 def test_a_dry_run_counts_and_deletes_nothing(population, runner):
     done = runner.invoke(args=["purge", "--dry-run"])
     assert done.exit_code == 0 and "Would delete 1 learner(s)" in done.output and "nord: 1" in done.output
-    assert names(population) == {"Old", "Waiting", "Recent", "Placed"}
+    assert names(population) == {"Old", "Waiting", "Recent", "Planned"}
 
 
 def test_the_time_is_a_setting(population, runner):
@@ -88,16 +89,11 @@ def test_the_time_is_a_setting(population, runner):
     assert len(names(population)) == 4
 
 
-def test_a_plan_of_a_later_term_counts(population, runner):
-    """A learner of nord placed in a plan of a term that ended recently is kept."""
+def test_a_later_term_of_their_provider_counts(population, runner):
+    """A learner of nord is kept while nord has a term running or to come."""
     with population.app_context():
         nord = db.session.scalars(select(Provider).where(Provider.slug == "nord")).one()
-        recent = term(nord, ended_days_ago=30)
-        plan = Plan(provider=nord, term=recent, status="published")
-        db.session.add(plan)
-        db.session.flush()
-        # Learner "Old" signed up before the old term; a later term now exists, so he is kept anyway.
-        assert db.session.scalars(select(Learner).where(Learner.name == "Old")).one()
+        term(nord, ended_days_ago=-30)
         db.session.commit()
     assert "Would delete 0 learner(s)" in runner.invoke(args=["purge", "--dry-run"]).output
 
