@@ -22,6 +22,7 @@ from ..models import Attendance, FeedToken, Learner, Placement, Plan, SolveRun, 
 from .planning import learner_key
 
 _DROP = object()
+SCRUB_KEYS_PER_QUERY = 100
 
 
 def retention_months() -> int:
@@ -100,17 +101,19 @@ def erase_learners(learners: Iterable[Learner]) -> int:
 
 def scrub_solve_runs(keys: set[str]) -> int:
     """Remove the learners with these JSON ids ("L17") from every stored run; returns the runs changed."""
-    if not keys:
-        return 0
-    # The ids are quoted JSON strings in the stored text: a cheap filter before parsing.
-    mentions = [cast(column, String).contains(f'"{key}"') for key in keys
-                for column in (SolveRun.problem, SolveRun.solution)]
-    changed = 0
-    for run in db.session.scalars(select(SolveRun).where(or_(*mentions))):
+    ordered = sorted(keys)
+    run_ids: set[int] = set()
+    # The ids are quoted JSON strings in the stored text: a cheap filter before parsing, a few
+    # keys per query (SQLite refuses expressions more than 1000 deep).
+    for start in range(0, len(ordered), SCRUB_KEYS_PER_QUERY):
+        mentions = [cast(column, String).contains(f'"{key}"') for key in ordered[start:start + SCRUB_KEYS_PER_QUERY]
+                    for column in (SolveRun.problem, SolveRun.solution)]
+        run_ids.update(db.session.scalars(select(SolveRun.id).where(or_(*mentions))))
+    for run_id in sorted(run_ids):
+        run = db.session.get(SolveRun, run_id)
         run.problem = _without(run.problem, keys)
         run.solution = _without(run.solution, keys)
-        changed += 1
-    return changed
+    return len(run_ids)
 
 
 def _without(value, keys: set[str]):
