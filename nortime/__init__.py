@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import ConfigError, apply_environment, check_database, defaults, instance_secret_key, validate
+from .config import create_private_sqlite_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -53,6 +54,7 @@ def _create_app(test_config: dict | None) -> Flask:
     validate(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["CHECK_DATABASE_ON_START"]:
         check_database(app.config["SQLALCHEMY_DATABASE_URI"])
 

@@ -43,6 +43,7 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CHECK_DATABASE_ON_START": True,
+        "RETENTION_MONTHS": 12,  # learners are deleted this long after their last term (privacy page, purge)
     }
 
 
@@ -76,6 +77,9 @@ def validate(config: dict) -> None:
         value = config.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}")
+    months = config.get("RETENTION_MONTHS")
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ConfigError(f"RETENTION_MONTHS must be a whole number of months, at least 1, not {months!r}")
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
         raise ConfigError("SECRET_KEY (or NORTIME_SECRET_KEY) must be a string of at least 16 characters")
@@ -95,6 +99,23 @@ def instance_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a missing SQLite database file readable by its owner only (it holds personal data).
+
+    SQLite would create it on first connect with the umask's mode, usually world-readable;
+    its journal and WAL files take the mode of the database file.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if path.parent.is_dir() and not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another worker was first
+            pass
 
 
 def check_database(url: str) -> None:

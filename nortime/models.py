@@ -291,6 +291,7 @@ class Learner(db.Model):
         CheckConstraint("buffer_minutes >= 0", name="buffer_non_negative"),
         CheckConstraint("priority >= 1", name="priority_positive"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact_given"),
+        {"sqlite_autoincrement": True},  # a deleted learner's id is never given to someone else
     )
 
 
@@ -555,4 +556,5 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role_known"),
         CheckConstraint("role != 'provider_staff' OR provider_id IS NOT NULL", name="staff_has_provider"),
+        {"sqlite_autoincrement": True},  # nor a deleted account's id (sessions carry it)
     )

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..db import db
-from ..models import ROLES, Provider
+from ..models import ROLES, WEEKDAYS, Provider
 
 
 def command_context(function):
@@ -164,7 +164,7 @@ def setup_term(provider_slug, name, first_day, last_day, timezone, closed) -> No
 
 @setup_group.command("slot")
 @click.option("--provider", "provider_slug", required=True)
-@click.option("--day", required=True, type=click.Choice(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
+@click.option("--day", required=True, type=click.Choice(WEEKDAYS))
 @click.option("--start", required=True, help="HH:MM")
 @command_context
 def setup_slot(provider_slug, day, start) -> None:

@@ -20,7 +20,6 @@ from ..services import planning, publishing
 from . import bp, review
 
 STAFF = ("provider_staff",)
-PREVIEW_SECONDS = 60
 
 
 def provider_or_404():

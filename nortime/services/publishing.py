@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..db import db
+from .. import mail
 from ..models import Group, Learner, Plan, SessionChange, utcnow
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,7 @@ class PublishError(ValueError):
 def _send_mail(to: str | None, subject: str, body: str) -> bool:
     if not to:
         return False
-    try:
-        from ..mail import send_mail
-    except ImportError:  # e-mail is optional
-        return False
-    return send_mail(to, subject, body)
+    return mail.send_mail(to, subject, body)
 
 
 def _link(learner: Learner) -> str:
