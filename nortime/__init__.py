@@ -58,6 +58,9 @@ def _create_app(test_config: dict | None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    from . import security
+
+    security.init_app(app)
 
     from . import cli
 

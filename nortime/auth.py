@@ -86,6 +86,9 @@ def _safe_next(target: str | None) -> str | None:
     """Only local paths: never send someone to another site after logging in."""
     if not target:
         return None
+    # Browsers read "/\\host" as "//host"; CR/LF or other control characters would break the Location header.
+    if "\\" in target or any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
