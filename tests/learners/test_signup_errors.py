@@ -42,7 +42,6 @@ def assert_field_error(response, field_id, text):
     ({"name": ""}, "name", "Please write your name."),
     ({"name": "x" * 121}, "name", "Your name is too long"),
     ({"name": "<script>alert(1)</script>"}, "name", "Your name cannot contain"),
-    ({"name": "Olena\x00"}, "name", "Your name cannot contain"),
     ({"email": "", "phone": ""}, "email", "Give an e-mail address or a phone number"),
     ({"email": "olena@"}, "email", "This is not an e-mail address"),
     ({"email": "a" * 250 + "@x.no"}, "email", "The e-mail address is too long"),

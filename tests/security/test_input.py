@@ -59,3 +59,9 @@ def test_next_never_breaks_the_redirect_or_leaves_the_site(client, make_user, ta
         assert "\r" not in location and "\n" not in location and "\\" not in location
         assert "evil.example" not in location or location.startswith("/") and not location.startswith("//")
         assert "Set-Cookie" not in str(response.headers.getlist("Set-Cookie"))
+
+
+def test_a_nul_byte_in_a_sign_up_answer_is_a_400_and_nothing_is_kept(app, client):
+    response = client.post("/signup?lang=en", data={"name": "Olena\x00", "email": "olena@example.org"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert client.get("/signup/rota").headers["Location"].endswith("/signup")
