@@ -38,10 +38,17 @@ def security_headers(config) -> list[tuple[str, str]]:
     """The headers every answer carries; HSTS only when the site is served over HTTPS."""
     headers = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
                ("X-Content-Type-Options", "nosniff"),
-               ("X-Frame-Options", "DENY")]
+               ("X-Frame-Options", "DENY"),
+               ("Referrer-Policy", "same-origin")]
     if str(config.get("BASE_URL") or "").startswith("https://"):
         headers.append(("Strict-Transport-Security", "max-age=31536000"))
     return headers
+
+
+def with_security_headers(config, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`headers` plus each security header it does not set itself (for answers made outside Flask)."""
+    present = {name.lower() for name, _value in headers}
+    return headers + [(name, value) for name, value in security_headers(config) if name.lower() not in present]
 
 
 def is_private_page() -> bool:
@@ -54,7 +61,6 @@ def is_private_page() -> bool:
 def add_security_headers(response):
     for name, value in security_headers(current_app.config):
         response.headers.setdefault(name, value)
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.blueprint != "static" and request.blueprint != "feeds" and is_private_page():
         response.headers["Cache-Control"] = "private, no-store"
     return response
