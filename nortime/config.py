@@ -28,7 +28,8 @@ class ConfigError(RuntimeError):
 def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "nortime.sqlite"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors in logs show no names, phones or tokens.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SECRET_KEY": None,
         "REDIS_URL": None,
         "BASE_URL": None,  # absolute links in e-mails and feeds; else taken from the request

@@ -5,6 +5,7 @@
 - A request larger than MAX_CONTENT_LENGTH and one carrying a NUL byte get a
   translated 413 or 400 page instead of reaching a view (PostgreSQL refuses
   NUL in text, which surfaced as a 500).
+- Secret links are masked in every log line (logmask.py).
 - Every answer carries the security headers (`security_headers`, also used by
   the feeds' fast path); pages with personal data are never stored by caches.
 """
@@ -14,6 +15,8 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import logmask
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -28,6 +31,7 @@ def init_app(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    logmask.install(app.logger)
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     for status in (400, 413):
