@@ -88,8 +88,10 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .models import User
 
+        from .auth import session_is_current
+
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user if user is not None and user.active and session_is_current(user) else None
 
     @app.context_processor
     def language_context():

@@ -57,7 +57,7 @@ def test_private_pages_are_never_stored(app, client, timetable, make_user):
     assert "no-store" not in client.get("/privacy").headers.get("Cache-Control", "")
     make_user("coordinator", email="coordinator@example.org")
     log_in(client, "coordinator@example.org")
-    for path in ("/coordinators/", "/"):  # a staff member's pages carry their name
+    for path in ("/coordinator/", "/"):  # a staff member's pages carry their name
         assert client.get(path).headers["Cache-Control"] == "private, no-store"
 
 
