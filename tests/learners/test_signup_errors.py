@@ -77,8 +77,12 @@ def test_bad_preferred_day(region, client):
 def test_phone_alone_is_enough_and_is_normalised(region, client):
     response = post_about(client, email="", phone="+48 600-100-200")
     assert response.status_code == 302
+    from nortime.services import drafts
+
     with client.session_transaction() as session:
-        assert session["signup"]["about"]["phone"] == "+48600100200"
+        draft_id = session["signup-draft"]
+    with region.app_context():
+        assert drafts.load(draft_id)["about"]["phone"] == "+48600100200"
 
 
 @pytest.fixture
