@@ -50,6 +50,10 @@ def defaults(instance_path: str) -> dict:
         "PROXY_HOPS": 0,  # reverse proxies in front of nortime whose X-Forwarded-* headers are trusted
         "ROSTER_IMPORT_SECONDS": 2.0,  # time one .ics roster may take to expand
         "SIGNUP_DRAFT_HOURS": 24,  # unfinished sign-up answers are deleted after this long
+        # Rate limits count in Redis when REDIS_URL is set (shared by every worker), else per process.
+        "RATELIMIT_STORAGE_URI": None,
+        "RATELIMIT_KEY_PREFIX": "nortime",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: count per process rather than fail
     }
 
 
@@ -89,6 +93,8 @@ def validate(config: dict) -> None:
         raise ConfigError(f"PROXY_HOPS (or NORTIME_PROXY_HOPS) must be a whole number, not {config.get('PROXY_HOPS')!r}") from None
     if not 0 <= config["PROXY_HOPS"] <= 5:
         raise ConfigError("PROXY_HOPS (or NORTIME_PROXY_HOPS) must be between 0 and 5: the number of proxies in front of nortime")
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
         raise ConfigError("SECRET_KEY (or NORTIME_SECRET_KEY) must be a string of at least 16 characters")

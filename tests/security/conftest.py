@@ -16,10 +16,10 @@ def app_with(tmp_path, monkeypatch):
     """app_with(**settings) -> an app on an empty database with those settings; emptied afterwards."""
     from tests.coordinators.conftest import root_conftest
 
-    root, made = root_conftest(), []
+    root, made, numbers = root_conftest(), [], iter(range(1000))
 
     def make(**settings):
-        folder = tmp_path / f"app{len(made)}"
+        folder = tmp_path / f"app{next(numbers)}"
         folder.mkdir()
         made.append(root.make_app(folder, monkeypatch, **settings))
         return made[-1]
