@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -86,9 +87,10 @@ def refuse_nul_bytes():
 def error_page(error: HTTPException):
     """400 and 413 as a page in the visitor's language that says what to fix."""
     if error.code == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        megabytes = format_decimal((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024),
+                                   format="#,##0.#")
         message = _("What you sent is too large: the limit is %(megabytes)s MB. Send a smaller file or less text.",
-                    megabytes=f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip("."))
+                    megabytes=megabytes)
         title = _("Too large")
     else:
         own = error.description if error.description != BadRequest.description else None
