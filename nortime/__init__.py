@@ -60,6 +60,9 @@ def _create_app(test_config: dict | None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    from . import security
+
+    security.init_app(app)
 
     from . import cli
 
@@ -87,8 +90,10 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .models import User
 
+        from .auth import session_is_current
+
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user if user is not None and user.active and session_is_current(user) else None
 
     @app.context_processor
     def language_context():

@@ -50,6 +50,28 @@ def create_user_command(email: str, role: str, provider_slug: str | None, name: 
     click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
 
 
+@click.command("set-password")
+@click.option("--email", required=True, help="The e-mail address the person logs in with.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+@command_context
+def set_password_command(email: str, password: str) -> None:
+    """Give a staff account a new password; every session of the account ends."""
+    from sqlalchemy import func, select
+
+    from ..auth import change_password
+    from ..db import db
+    from ..models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account with the e-mail {email}")
+    try:
+        change_password(user, password)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {user.email}; its sessions have ended.")
+
+
 @click.command("plan")
 @click.option("--provider", "provider_slug", help="Plan this provider's current term.")
 @click.option("--all", "all_providers", is_flag=True, help="Plan every provider's current term.")
@@ -256,4 +278,4 @@ def setup_import(provider_slug, kind, import_valid, csv_file) -> None:
         raise SystemExit(1)
 
 
-commands = [create_user_command, plan_command, setup_group]
+commands = [create_user_command, set_password_command, plan_command, setup_group]
