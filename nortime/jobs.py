@@ -121,11 +121,15 @@ def enqueue(run_id: int) -> str:
 
 
 def _local_context():
-    """Forkserver: forking a clean single-threaded server is safe, and it imports the heavy modules only once."""
+    """Forkserver: forking a clean single-threaded server is safe, and it imports the heavy modules only once.
+
+    Reading a roster file runs in such a helper too (learners/roster_import.py), so both preload the same list.
+    """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["nortime", "nortime.jobs", "solver"])
+    context.set_forkserver_preload(["nortime", "nortime.jobs", "solver", "nortime.learners.roster_import",
+                                    "icalendar", "dateutil.rrule"])
     return context
 
 

@@ -66,7 +66,8 @@ def is_private_page() -> bool:
 def add_security_headers(response):
     for name, value in security_headers(current_app.config):
         response.headers.setdefault(name, value)
-    if request.blueprint != "static" and request.blueprint != "feeds" and is_private_page():
+    # Static files and feeds keep their own caching: they hold nothing of the visitor's.
+    if request.endpoint != "static" and request.blueprint != "feeds" and is_private_page():
         response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -186,10 +186,9 @@ def roster_from_ics(data: bytes, timezone: str = "Europe/Oslo", today: dt.date |
 def roster_from_ics_within(seconds: float, data: bytes, timezone: str = "Europe/Oslo",
                            today: dt.date | None = None) -> ImportedRoster:
     """roster_from_ics in a helper process stopped after `seconds` (RosterError "too_slow")."""
-    import multiprocessing
+    from ..jobs import _local_context  # the solver's helper processes come from the same forkserver
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # each helper forks with icalendar and dateutil loaded
+    context = _local_context()
     receiving, sending = context.Pipe(duplex=False)
     helper = context.Process(target=_read_in_helper, args=(sending, data, timezone, today), daemon=True)
     helper.start()

@@ -59,6 +59,7 @@ def test_private_pages_are_never_stored(app, client, timetable, make_user):
     log_in(client, "coordinator@example.org")
     for path in ("/coordinator/", "/"):  # a staff member's pages carry their name
         assert client.get(path).headers["Cache-Control"] == "private, no-store"
+    assert "no-store" not in client.get("/static/nortime.css").headers.get("Cache-Control", "")
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda path: path.name)

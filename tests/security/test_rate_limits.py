@@ -105,3 +105,12 @@ def test_proxy_hops_must_be_a_small_whole_number(app_with):
         with pytest.raises(SystemExit) as stop:
             app_with(PROXY_HOPS=bad)
         assert "PROXY_HOPS" in str(stop.value)
+
+
+def test_proxy_hops_come_from_the_environment():
+    from nortime.config import apply_environment, defaults, validate
+
+    config = defaults("/tmp")
+    apply_environment(config, {"NORTIME_PROXY_HOPS": "2"})
+    validate(config)
+    assert config["PROXY_HOPS"] == 2
