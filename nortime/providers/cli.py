@@ -63,7 +63,7 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
     """Build the problem from the database, solve it here, keep the result as a draft (and publish it)."""
     from ..jobs import RunBusy, create_run, execute_run
     from ..services.planning import build_problem, current_term, draft_plan
-    from ..services.timetable import published_plan
+    from ..services.plans import live_plan
     from ..services.publishing import publish as publish_plan
 
     if bool(provider_slug) == all_providers:
@@ -77,7 +77,7 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             click.echo(f"{provider.slug}: no term set up; nothing to plan.", err=True)
             failures += 1
             continue
-        if unless_published and published_plan(provider.id) is not None:
+        if unless_published and live_plan(provider, term) is not None:
             click.echo(f"{provider.slug}: a plan is published already; nothing to do.")
             continue
         try:

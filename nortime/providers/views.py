@@ -17,6 +17,8 @@ from ..db import db
 from ..jobs import APP_KEY, RunBusy, active_run, run_status, start_run
 from ..models import Group, Learner, Placement, Plan, SolveRun, utcnow
 from ..services import planning, publishing
+from ..services.plans import live_plan
+from ..services.seats import SeatError, seat_learner
 from . import bp, review
 
 STAFF = ("provider_staff",)
@@ -58,7 +60,7 @@ def index():
     term = planning.current_term(provider)
     return render_template("providers/index.html", provider=provider, term=term,
                            draft=planning.draft_plan(provider, term) if term else None,
-                           published=planning.published_plan(provider, term) if term else None,
+                           published=live_plan(provider, term) if term else None,
                            running=active_run(provider, None),
                            learners=len(planning.active_learners(provider)), all_providers=_all_providers())
 
@@ -91,7 +93,7 @@ def choose_provider():
 def plan():
     provider = provider_or_404()
     term = term_or_404(provider)
-    base = planning.published_plan(provider, term)
+    base = live_plan(provider, term)
     if request.form.get("base") == "draft":
         base = planning.draft_plan(provider, term) or base
     time_limit = request.form.get("time_limit", type=float)
@@ -176,7 +178,7 @@ def plan_review(plan_id: int):
 
     plan_row = own(Plan, plan_id)
     _load_everything(plan_row)
-    published = planning.published_plan(plan_row.provider, plan_row.term)
+    published = live_plan(plan_row.provider, plan_row.term)
     if published is not None:
         _load_everything(published)
     compare = published if published is not None and published.id != plan_row.id else None
@@ -247,9 +249,11 @@ def move(plan_id: int):
     plan_row = own(Plan, plan_id)
     learner = own(Learner, request.form.get("learner_id", type=int) or 0)
     group = own(Group, request.form.get("group_id", type=int) or 0)
+    if group.plan_id != plan_row.id:
+        abort(404)
     try:
-        planning.move_learner(plan_row, learner, group)
-    except planning.PlanningError as error:
+        seat_learner(group, learner, by=current_user.id, reason=request.form.get("reason", ""))
+    except SeatError as error:
         flash(_("%(name)s cannot join %(group)s: %(why)s", name=learner.name, group=group.key, why=str(error)),
               "error")
     else:
@@ -262,7 +266,7 @@ def move(plan_id: int):
 def what_if():
     provider = provider_or_404()
     term = term_or_404(provider)
-    base = planning.draft_plan(provider, term) or planning.published_plan(provider, term)
+    base = planning.draft_plan(provider, term) or live_plan(provider, term)
     if request.method == "POST":
         change = {key: value for key, value in request.form.items() if key != "csrf_token"}
         try:

@@ -32,6 +32,7 @@ from ..models import (
     Venue,
     WEEKDAYS,
 )
+from .plans import live_plan, lock_term
 
 FORMAT = "nortime.problem/1"
 LEARNER_PREFIX = "L"
@@ -75,11 +76,6 @@ def current_term(provider: Provider, today: dt.date | None = None) -> Term | Non
         if term.last_day >= today:
             return term
     return terms[-1] if terms else None
-
-
-def published_plan(provider: Provider, term: Term) -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.provider_id == provider.id, Plan.term_id == term.id,
-                                                Plan.status == "published").order_by(Plan.published_at.desc()))
 
 
 def draft_plan(provider: Provider, term: Term) -> Plan | None:
@@ -185,7 +181,7 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     plan; pass a draft to re-run it with minimal changes, or None for a fresh start.
     """
     if base_plan is True:
-        base_plan = published_plan(provider, term)
+        base_plan = live_plan(provider, term)
     problem = problem_frame(provider, term)
     learners = [learner_json(learner) for learner in active_learners(provider)]
     learners += [dict(extra) for extra in extra_learners]
@@ -283,6 +279,7 @@ def apply_solution(run: SolveRun) -> Plan:
         raise PlanningError(f"solve run {run.id} has no solution yet")
     provider, term = db.session.get(Provider, run.provider_id), db.session.get(Term, run.term_id)
     try:
+        lock_term(term)  # a publish of the old draft goes first or waits; the live plan is never deleted
         for old in db.session.scalars(select(Plan).where(Plan.provider_id == provider.id, Plan.term_id == term.id,
                                                          Plan.status == "draft")):
             db.session.delete(old)
@@ -293,13 +290,6 @@ def apply_solution(run: SolveRun) -> Plan:
         db.session.rollback()
         raise
     return plan
-
-
-def publish(plan: Plan, **options) -> Plan:
-    """Make a draft the live timetable (see services.publishing.publish)."""
-    from .publishing import publish as publish_plan
-
-    return publish_plan(plan, **options)
 
 
 # --- adjusting a draft ------------------------------------------------------------
@@ -321,26 +311,45 @@ def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> f
 
 
 def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
-    """Why `learner` cannot go into `group` (empty when they can), and their attendable share there."""
+    """Why `learner` cannot go into `group` (empty when they can), and their attendable share there.
+
+    The seat count here is a first look; `seats.seat_learner` checks it again under a lock.
+    """
+    from .seats import seat_limit
+
+    problems = placing_problems(plan, learner, group)
+    if problems:
+        return problems, None
+    if len(group.placements) >= seat_limit(group):
+        problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
+                          max=seat_limit(group)))
+    fit, share = fit_problems(plan, learner, group)
+    return problems + fit, share
+
+
+def placing_problems(plan: Plan, learner: Learner, group: Group) -> list[str]:
+    """What rules out the move whatever the fit: another plan or provider, the same group, a lock elsewhere."""
+    if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
+        return [_("This learner or group does not belong to this plan.")]
+    current = _placement(plan, learner)
+    if current is not None and current.group_id == group.id:
+        return [_("%(name)s is in this group already.", name=learner.name)]
+    if current is not None and current.locked:
+        return [_("%(name)s is locked in group %(group)s; unlock them first.",
+                  name=learner.name, group=current.group.key)]
+    return []
+
+
+def fit_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float]:
+    """Whether the group suits the learner (level, travel, rota), and their attendable share there."""
     from solver.problem import read_problem
     from solver.travel import travel_minutes_between
 
-    if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
-        return [_("This learner or group does not belong to this plan.")], None
     problems = []
-    current = _placement(plan, learner)
-    if current is not None and current.group_id == group.id:
-        return [_("%(name)s is in this group already.", name=learner.name)], None
-    if current is not None and current.locked:
-        problems.append(_("%(name)s is locked in group %(group)s; unlock them first.",
-                          name=learner.name, group=current.group.key))
     course = group.course
     if learner.level != course.level:
         problems.append(_("Level: %(name)s is at %(level)s, the group learns %(course_level)s.",
                           name=learner.name, level=learner.level, course_level=course.level))
-    if len(group.placements) >= course.max_group:
-        problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
-                          max=course.max_group))
     problem_json = problem_frame(plan.provider, plan.term)
     problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
     minutes = travel_minutes_between(problem, learner.home_place_id, group.venue.place_id)
@@ -358,26 +367,6 @@ def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str]
 def _placement(plan: Plan, learner: Learner) -> Placement | None:
     return db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
                                                      Placement.learner_id == learner.id))
-
-
-def move_learner(plan: Plan, learner: Learner, group: Group) -> Placement:
-    """Put a learner into a group of a draft, locked there so that a re-run keeps them; PlanningError lists why not."""
-    if plan.status != "draft":
-        raise PlanningError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
-    problems, share = move_problems(plan, learner, group)
-    if problems:
-        raise PlanningError(" ".join(problems))
-    current = _placement(plan, learner)
-    if current is not None:
-        db.session.delete(current)
-    for unplaced in list(plan.unplaced):
-        if unplaced.learner_id == learner.id:
-            plan.unplaced.remove(unplaced)
-    db.session.flush()
-    placement = Placement(plan_id=plan.id, group=group, learner_id=learner.id, attendable_share=share, locked=True)
-    db.session.add(placement)
-    db.session.commit()
-    return placement
 
 
 def set_locked(item: Group | Placement, locked: bool) -> None:

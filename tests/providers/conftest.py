@@ -120,3 +120,34 @@ def in_english(client):
     with client.session_transaction() as session:
         session["lang"] = "en"
     return client
+
+
+def in_threads(app, *jobs):
+    """Run each job (a function of no arguments) in its own thread and app context, all starting together.
+
+    Returns what each returned, or the exception it raised, in the order given.
+    """
+    import threading
+
+    from nortime.db import db
+
+    start = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        with app.app_context():
+            try:
+                start.wait()
+                results[index] = job()
+            except Exception as error:  # handed back to the test, which says what it expects
+                db.session.rollback()
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

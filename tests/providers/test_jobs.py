@@ -14,6 +14,7 @@ from nortime import jobs
 from nortime.db import db
 from nortime.models import Plan, Provider, SolveRun
 from nortime.services import planning, publishing
+from nortime.services.plans import live_plan
 
 from .conftest import hand_solution
 
@@ -110,7 +111,7 @@ def test_a_killed_worker_fails_the_run_and_leaves_the_published_plan(demo_app):
         run = jobs.wait(run.id, timeout=30)
         assert run.status == "failed"
         assert "published plan is unchanged" in run.error
-        assert planning.published_plan(provider, term).id == published.id
+        assert live_plan(provider, term).id == published.id
         assert planning.draft_plan(provider, term) is None
         # And the provider may plan again at once.
         assert jobs.active_run(provider) is None
@@ -181,7 +182,7 @@ def test_with_redis_a_killed_work_horse_fails_the_run(rq_app, tmp_path):
         run = jobs.wait(run.id, timeout=10)
         assert run.status == "failed", run.progress
         assert "published plan is unchanged" in run.error
-        assert planning.published_plan(provider, term).id == published.id
+        assert live_plan(provider, term).id == published.id
         assert db.session.scalar(select(func.count()).select_from(Plan).where(Plan.status == "draft")) == 0
 
 

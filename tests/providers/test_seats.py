@@ -1,0 +1,106 @@
+"""Seats: concurrent moves into the last seat of a group, on SQLite and PostgreSQL; every seat is recorded."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from nortime.db import db
+from nortime.models import Group, Learner, Placement, Plan, PlanChange, Provider
+from nortime.services import planning, publishing
+from nortime.services.seats import SeatError, free_seats, seat_learner
+
+from .conftest import hand_solution, in_threads
+
+
+def _draft(members: int = 9, max_group: int = 10) -> int:
+    """A draft of mtvo with a group per course of `members` learners; every course takes `max_group`."""
+    provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
+    term = planning.current_term(provider)
+    problem = planning.build_problem(provider, term)
+    plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=3, members=members))
+    for group in plan.groups:
+        group.course.max_group = max_group
+    db.session.commit()
+    return plan.id
+
+
+def _count(group_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Placement).where(Placement.group_id == group_id))
+
+
+def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, staff):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _draft())
+        group = plan.groups[0]
+        movers = [u.learner_id for u in plan.unplaced if u.learner.level == group.course.level][:7]
+        assert len(movers) == 7 and _count(group.id) == 9
+        group_id = group.id
+
+    def move(learner_id):
+        def job():
+            with demo_app.test_request_context("/?lang=en"):
+                return seat_learner(db.session.get(Group, group_id), db.session.get(Learner, learner_id),
+                                    by=staff.id, reason="Staff decision in the test", override=True).learner_id
+        return job
+
+    results = in_threads(demo_app, *(move(learner_id) for learner_id in movers))
+    seated = [result for result in results if isinstance(result, int)]
+    refused = [result for result in results if isinstance(result, SeatError)]
+    assert len(seated) == 1 and len(refused) == 6, results
+    assert all("full (10 of 10)" in str(error) for error in refused)
+    with demo_app.app_context():
+        assert _count(group_id) == 10
+        assert free_seats(db.session.get(Group, group_id)) == 0
+        change = db.session.scalar(select(PlanChange).where(PlanChange.kind == "seated"))
+        assert (change.learner_id, change.group_id, change.created_by_id, change.override) == \
+            (seated[0], group_id, staff.id, True)
+        assert change.reason == "Staff decision in the test" and change.created_at is not None
+
+
+def test_concurrent_move_requests_from_the_review_page_never_overfill(demo_app, staff):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _draft())
+        group, candidates = None, []
+        for group in plan.groups:
+            candidates = [u.learner_id for u in plan.unplaced
+                          if not planning.move_problems(plan, u.learner, group)[0]]
+            if len(candidates) >= 3:
+                break
+        assert len(candidates) >= 3
+        plan_id, group_id = plan.id, group.id
+    # One client per request, each its own session: as several members of staff at once.
+    clients = []
+    for _ in candidates:
+        client = demo_app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"], session["lang"] = str(staff.id), True, "en"
+        clients.append(client)
+
+    def post(client, learner_id):
+        return lambda: client.post(f"/provider/plans/{plan_id}/move",
+                                   data={"learner_id": learner_id, "group_id": group_id}).status_code
+
+    results = in_threads(demo_app, *(post(client, learner_id) for client, learner_id in zip(clients, candidates)))
+    assert results == [302] * len(candidates)
+    with demo_app.app_context():
+        assert _count(group_id) == 10
+        placed = set(db.session.scalars(select(Placement.learner_id).where(Placement.group_id == group_id)))
+        assert len(placed & set(candidates)) == 1
+
+
+def test_a_seat_in_the_live_plan_is_recorded_and_a_misfit_needs_an_override_with_a_reason(demo_app, staff):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = publishing.publish(db.session.get(Plan, _draft(members=3)), notify=False)
+        group = plan.groups[0]
+        misfit = next(u.learner for u in plan.unplaced if u.learner.level != group.course.level)
+        with pytest.raises(SeatError, match="Level:"):
+            seat_learner(group, misfit, by=staff.id)
+        with pytest.raises(SeatError, match="reason"):
+            seat_learner(group, misfit, by=staff.id, override=True)
+        placement = seat_learner(group, misfit, by=staff.id, override=True, reason="Placement test says A1")
+        assert placement.group_id == group.id and misfit.id not in {u.learner_id for u in plan.unplaced}
+        change = db.session.scalar(select(PlanChange).where(PlanChange.kind == "seated",
+                                                            PlanChange.learner_id == misfit.id))
+        assert change.plan_id == plan.id and change.override and change.created_by_id == staff.id
+        with pytest.raises(SeatError, match="already"):
+            seat_learner(group, misfit, by=staff.id)
