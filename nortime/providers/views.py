@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..auth import current_provider, role_required
 from ..db import db
 from ..jobs import APP_KEY, RunBusy, active_run, run_status, start_run
-from ..models import Group, Learner, Placement, Plan, SolveRun, utcnow
+from ..models import Group, Learner, Placement, Plan, SolveRun
 from ..services import planning, publishing
 from ..services.plans import live_plan
 from ..services.seats import SeatError, seat_learner
@@ -157,13 +157,8 @@ def import_solution():
     except ValueError:
         flash(_("The file is not a solution: upload the JSON document the optimizer wrote."), "error")
         return redirect(url_for("providers.index"))
-    solve_run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", purpose="import",
-                         problem=planning.build_problem(provider, term), solution=solution,
-                         created_by_id=current_user.id, started_at=utcnow(), finished_at=utcnow())
-    db.session.add(solve_run)
-    db.session.commit()
     try:
-        draft = planning.apply_solution(solve_run)
+        draft = planning.import_solution(provider, term, solution, user_id=current_user.id)
     except (planning.PlanningError, KeyError, TypeError) as error:
         flash(_("The solution cannot be used: %(error)s", error=str(error)), "error")
         return redirect(url_for("providers.index"))

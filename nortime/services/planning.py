@@ -23,6 +23,7 @@ from ..models import (
     Place,
     Placement,
     Plan,
+    PlanChange,
     Provider,
     SolveRun,
     Teacher,
@@ -31,6 +32,7 @@ from ..models import (
     Unplacement,
     Venue,
     WEEKDAYS,
+    utcnow,
 )
 from .plans import live_plan, lock_term
 
@@ -290,6 +292,78 @@ def apply_solution(run: SolveRun) -> Plan:
         db.session.rollback()
         raise
     return plan
+
+
+def import_solution(provider: Provider, term: Term, solution: object, *, user_id: int | None = None) -> Plan:
+    """A solution made elsewhere (an upload) becomes the draft, once it keeps every hard rule; commits.
+
+    It is checked against the problem as it is now (learners, rotas, the live plan's locks);
+    PlanningError lists the broken rules, and then nothing is stored.
+    """
+    problem = build_problem(provider, term)
+    broken = solution_violations(problem, solution)
+    if broken:
+        raise PlanningError(violations_text(broken))
+    now = utcnow()
+    run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", purpose="import", problem=problem,
+                   solution=solution, created_by_id=user_id, started_at=now, finished_at=now)
+    db.session.add(run)
+    db.session.flush()
+    return apply_solution(run)
+
+
+# --- hard rules ------------------------------------------------------------------------
+
+
+def solution_violations(problem: Mapping, solution: object) -> list:
+    """The hard rules `solution` breaks for `problem` (solver.verify); [] when it keeps them all."""
+    from solver import verify
+
+    return verify(problem, solution)
+
+
+def plan_violations(plan: Plan) -> list:
+    """The hard rules the plan breaks, judged on the database as it is now.
+
+    The plan is its own `current`, so its locks hold by definition. A learner staff
+    placed with an override (a PlanChange with a reason) is not held to the rules
+    about fitting the group: level, travel and attendable share.
+    """
+    problem = build_problem(plan.provider, plan.term, base_plan=plan)
+    keys = {entry["id"] for entry in problem["learners"]}
+    groups = []
+    for group in plan.groups:
+        entry = group_json(group, keys)
+        entry.pop("sessions")
+        groups.append(entry)
+    overridden = {learner_key(number) for number in db.session.scalars(
+        select(PlanChange.learner_id).where(PlanChange.plan_id == plan.id, PlanChange.override.is_(True)))}
+    return [violation for violation in solution_violations(problem, {"groups": groups})
+            if not (violation.learner in overridden and violation.rule in OVERRIDABLE_RULES)]
+
+
+OVERRIDABLE_RULES = ("level", "travel", "attendable_share")
+SHOWN_VIOLATIONS = 5
+
+
+def rule_title(code: str) -> str:
+    """A hard rule's name in the reader's language (codes: solver/rules.py)."""
+    titles = {
+        "problem": _("Set-up"), "format": _("File format"), "unknown_id": _("Unknown name"),
+        "pattern": _("Weekly times"), "room": _("Rooms"), "teacher": _("Teacher"), "travel": _("Travel"),
+        "level": _("Level"), "group_size": _("Group size"), "attendable_share": _("Rota"),
+        "one_group": _("One group each"), "lock": _("Locked"), "figures": _("Figures"),
+    }
+    return titles.get(code, code)
+
+
+def violations_text(violations: list) -> str:
+    """The broken rules in a few lines: the rule's name translated, the optimizer's detail as it wrote it."""
+    lines = [f"{rule_title(v.rule)}: {v.message}" for v in violations[:SHOWN_VIOLATIONS]]
+    text = _("The plan breaks %(n)d hard rules:", n=len(violations)) + " " + " ".join(lines)
+    if len(violations) > SHOWN_VIOLATIONS:
+        text += " " + _("and %(n)d more.", n=len(violations) - SHOWN_VIOLATIONS)
+    return text
 
 
 # --- adjusting a draft ------------------------------------------------------------

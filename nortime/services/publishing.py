@@ -19,6 +19,7 @@ from sqlalchemy.exc import InvalidRequestError
 
 from ..db import db
 from ..models import Group, Learner, Plan, PlanChange, SessionChange, utcnow
+from .planning import plan_violations, violations_text
 from .plans import live_plan, lock_term
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,9 @@ def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> P
         before = {placement.learner_id: _signature(placement.group)
                   for group in (previous.groups if previous else []) for placement in group.placements}
         _check_complete(plan)
+        broken = plan_violations(plan)
+        if broken:
+            raise PublishError(violations_text(broken))
         if previous is not None:
             carry_session_changes(previous, plan)
             previous.status = "archived"

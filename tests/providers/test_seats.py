@@ -9,19 +9,23 @@ from nortime.models import Group, Learner, Placement, Plan, PlanChange, Provider
 from nortime.services import planning, publishing
 from nortime.services.seats import SeatError, free_seats, seat_learner
 
-from .conftest import hand_solution, in_threads
+from .conftest import allow_small_groups, hand_solution, in_threads
 
 
-def _draft(members: int = 9, max_group: int = 10) -> int:
-    """A draft of mtvo with a group per course of `members` learners; every course takes `max_group`."""
+def _draft(members: int | None = None) -> int:
+    """A draft of mtvo with a group for each of three courses (small groups allowed)."""
     provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
+    allow_small_groups(provider)
     term = planning.current_term(provider)
     problem = planning.build_problem(provider, term)
     plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=3, members=members))
-    for group in plan.groups:
-        group.course.max_group = max_group
     db.session.commit()
     return plan.id
+
+
+def _one_seat_left(group) -> None:
+    group.course.max_group = len(group.placements) + 1
+    db.session.commit()
 
 
 def _count(group_id: int) -> int:
@@ -32,9 +36,10 @@ def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, st
     with demo_app.test_request_context("/?lang=en"):
         plan = db.session.get(Plan, _draft())
         group = plan.groups[0]
+        _one_seat_left(group)
         movers = [u.learner_id for u in plan.unplaced if u.learner.level == group.course.level][:7]
-        assert len(movers) == 7 and _count(group.id) == 9
-        group_id = group.id
+        assert len(movers) == 7
+        group_id, limit = group.id, group.course.max_group
 
     def move(learner_id):
         def job():
@@ -47,9 +52,9 @@ def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, st
     seated = [result for result in results if isinstance(result, int)]
     refused = [result for result in results if isinstance(result, SeatError)]
     assert len(seated) == 1 and len(refused) == 6, results
-    assert all("full (10 of 10)" in str(error) for error in refused)
+    assert all(f"full ({limit} of {limit})" in str(error) for error in refused)
     with demo_app.app_context():
-        assert _count(group_id) == 10
+        assert _count(group_id) == limit
         assert free_seats(db.session.get(Group, group_id)) == 0
         change = db.session.scalar(select(PlanChange).where(PlanChange.kind == "seated"))
         assert (change.learner_id, change.group_id, change.created_by_id, change.override) == \
@@ -59,7 +64,7 @@ def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, st
 
 def test_concurrent_move_requests_from_the_review_page_never_overfill(demo_app, staff):
     with demo_app.test_request_context("/?lang=en"):
-        plan = db.session.get(Plan, _draft())
+        plan = db.session.get(Plan, _draft(members=2))
         group, candidates = None, []
         for group in plan.groups:
             candidates = [u.learner_id for u in plan.unplaced
@@ -67,7 +72,8 @@ def test_concurrent_move_requests_from_the_review_page_never_overfill(demo_app, 
             if len(candidates) >= 3:
                 break
         assert len(candidates) >= 3
-        plan_id, group_id = plan.id, group.id
+        _one_seat_left(group)
+        plan_id, group_id, limit = plan.id, group.id, group.course.max_group
     # One client per request, each its own session: as several members of staff at once.
     clients = []
     for _ in candidates:
@@ -83,7 +89,7 @@ def test_concurrent_move_requests_from_the_review_page_never_overfill(demo_app, 
     results = in_threads(demo_app, *(post(client, learner_id) for client, learner_id in zip(clients, candidates)))
     assert results == [302] * len(candidates)
     with demo_app.app_context():
-        assert _count(group_id) == 10
+        assert _count(group_id) == limit
         placed = set(db.session.scalars(select(Placement.learner_id).where(Placement.group_id == group_id)))
         assert len(placed & set(candidates)) == 1
 
