@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -94,6 +95,20 @@ def start_run(provider: Provider, term: Term, problem: Mapping, **options) -> So
         return run
     db.session.commit()
     return run
+
+
+def run_here(run_id: int) -> SolveRun | None:
+    """Run a queued run in this process (a command such as `flask plan`), watched like a worker's.
+
+    The run carries this process's host and id ("cli:<host>:<pid>"), so that when the
+    command dies (even by SIGKILL) `refresh` on this host sees the process gone, and
+    any host sees the heartbeat stop; then the run is failed and blocks nothing.
+    """
+    run = db.session.get(SolveRun, run_id)
+    if run is not None and run.status == "queued" and not run.job_id:
+        run.job_id = f"cli:{socket.gethostname()}:{os.getpid()}"
+        db.session.commit()
+    return execute_run(run_id)
 
 
 def worker_config(app=None) -> dict:
@@ -311,7 +326,12 @@ def _rq_verdict(job_id: str) -> str | None:
 
 def refresh(run: SolveRun) -> SolveRun:
     """Mark an active run failed when its worker is gone; otherwise leave it as it is."""
-    if run.status not in ACTIVE or not run.job_id:
+    if run.status not in ACTIVE:
+        return run
+    if not run.job_id:  # never handed to anyone: its starter died before it could
+        stale = float(current_app.config.get("SOLVER_STALE_SECONDS", 60))
+        if run.created_at is not None and (utcnow() - run.created_at).total_seconds() > stale:
+            fail(run, f"it was never started within {stale:g} seconds; the published plan is unchanged")
         return run
     kind, _, ident = run.job_id.partition(":")
     verdict = None
@@ -325,6 +345,12 @@ def refresh(run: SolveRun) -> SolveRun:
                     verdict = f"the worker process ended (exit code {process.exitcode}) before the solve finished"
         elif ident.isdigit() and not _pid_alive(int(ident)):
             verdict = "the worker process is gone"
+    elif kind == "cli":
+        host, _, pid = ident.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+            db.session.refresh(run)  # it may have finished properly just now
+            if run.status in ACTIVE:
+                verdict = "the command that ran it is gone"
     elif kind == "rq" and current_app.config.get("REDIS_URL"):
         verdict = _rq_verdict(ident)
         if verdict is not None:

@@ -61,7 +61,7 @@ def create_user_command(email: str, role: str, provider_slug: str | None, name: 
 def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, time_limit: float | None,
                  unless_published: bool) -> None:
     """Build the problem from the database, solve it here, keep the result as a draft (and publish it)."""
-    from ..jobs import RunBusy, create_run, execute_run
+    from ..jobs import RunBusy, create_run, run_here
     from ..services.planning import build_problem, current_term, draft_plan
     from ..services.plans import live_plan
     from ..services.publishing import publish as publish_plan
@@ -89,7 +89,7 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             continue
         click.echo(f"{provider.slug}: solving {term.name} ({len(run.problem['learners'])} learners, "
                    f"at most {run.time_limit:g} s)...")
-        run = execute_run(run.id)
+        run = run_here(run.id)
         if run.status != "done":
             click.echo(f"{provider.slug}: failed: {run.error}", err=True)
             failures += 1
