@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import multiprocessing
 import os
 import socket
@@ -44,6 +45,32 @@ WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "SOLVE
 _processes: dict[int, multiprocessing.process.BaseProcess] = {}
 
 
+TIME_LIMIT_SECONDS = (1, 3600)
+
+
+class BadTimeLimit(ValueError):
+    """The time limit is not a number of seconds in TIME_LIMIT_SECONDS; the message says so."""
+
+
+def checked_time_limit(value: object) -> float | None:
+    """Seconds the optimizer may use, from a form, JSON or a command: None (the default) or 1–3600.
+
+    Anything else (text, nan, infinity, 0, 1e9) raises BadTimeLimit with a translated message.
+    """
+    from flask_babel import gettext as _
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    low, high = TIME_LIMIT_SECONDS
+    try:
+        seconds = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not low <= seconds <= high:  # also false for nan
+        raise BadTimeLimit(_("time limit: give a number of seconds from %(low)d to %(high)d.", low=low, high=high))
+    return seconds
+
+
 class RunBusy(RuntimeError):
     """Another plan is being worked out for this provider; the message says which."""
 
@@ -68,11 +95,13 @@ def active_run(provider: Provider, purpose: str | None = "plan") -> SolveRun | N
 
 def create_run(provider: Provider, term: Term, problem: Mapping, *, purpose: str = "plan",
                time_limit: float | None = None, user_id: int | None = None) -> SolveRun:
-    """A queued SolveRun (committed); RunBusy while another run of this provider is active.
+    """A queued SolveRun (committed); RunBusy while another run of this provider is active,
+    BadTimeLimit when `time_limit` is not 1–3600 seconds (None: SOLVER_TIME_LIMIT).
 
     One run per provider at a time: a second plan would race the first for the draft, and a
     what-if beside a plan would halve the optimizer's time on a small machine.
     """
+    time_limit = checked_time_limit(time_limit)
     busy = active_run(provider, None)
     if busy is not None:
         raise RunBusy(busy)

@@ -54,20 +54,24 @@ def create_user_command(email: str, role: str, provider_slug: str | None, name: 
 @click.option("--provider", "provider_slug", help="Plan this provider's current term.")
 @click.option("--all", "all_providers", is_flag=True, help="Plan every provider's current term.")
 @click.option("--publish", is_flag=True, help="Publish each plan when the optimizer found one.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds the optimizer may use per provider.")
+@click.option("--time-limit", help="Seconds the optimizer may use per provider (1 to 3600).")
 @click.option("--unless-published", is_flag=True,
               help="Skip a provider whose term already has a published plan (so `make run` can be repeated).")
 @command_context
 def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, time_limit: float | None,
                  unless_published: bool) -> None:
     """Build the problem from the database, solve it here, keep the result as a draft (and publish it)."""
-    from ..jobs import RunBusy, create_run, run_here
+    from ..jobs import BadTimeLimit, RunBusy, checked_time_limit, create_run, run_here
     from ..services.planning import build_problem, current_term, draft_plan
     from ..services.plans import live_plan
     from ..services.publishing import publish as publish_plan
 
     if bool(provider_slug) == all_providers:
         raise click.UsageError("give either --provider SLUG or --all")
+    try:
+        time_limit = checked_time_limit(time_limit)
+    except BadTimeLimit as error:
+        raise click.BadParameter(str(error), param_hint="--time-limit") from None
     providers = (list(db.session.scalars(select(Provider).order_by(Provider.slug))) if all_providers
                  else [_provider(provider_slug)])
     failures = 0

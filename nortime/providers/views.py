@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ..auth import current_provider, role_required
 from ..db import db
-from ..jobs import APP_KEY, RunBusy, active_run, run_status, start_run
+from ..jobs import APP_KEY, BadTimeLimit, RunBusy, active_run, run_status, start_run
 from ..models import Group, Learner, Placement, Plan, SolveRun
 from ..services import planning, publishing
 from ..services.plans import live_plan
@@ -96,10 +96,12 @@ def plan():
     base = live_plan(provider, term)
     if request.form.get("base") == "draft":
         base = planning.draft_plan(provider, term) or base
-    time_limit = request.form.get("time_limit", type=float)
     try:
         run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base),
-                        time_limit=time_limit, user_id=current_user.id)
+                        time_limit=request.form.get("time_limit"), user_id=current_user.id)
+    except BadTimeLimit as error:
+        flash(str(error), "error")
+        return index(), 400
     except RunBusy as busy:
         flash(_("A plan is being worked out already (started %(when)s); wait for it to finish.",
                 when=busy.run.created_at.strftime("%H:%M")), "error")
@@ -274,8 +276,11 @@ def what_if():
             problem[APP_KEY] = {"baseline_placed": placed, "change": change}
             try:
                 solve_run = start_run(provider, term, problem, purpose="what-if",
-                                      time_limit=request.form.get("time_limit", type=float),
-                                      user_id=current_user.id)
+                                      time_limit=request.form.get("time_limit"), user_id=current_user.id)
+            except BadTimeLimit as error:
+                flash(str(error), "error")
+                return render_template("providers/what_if.html", provider=provider, term=term, base=base,
+                                       levels=("A1", "A2", "B1", "B2", "C1"), places=_places()), 400
             except RunBusy as busy:
                 flash(_("Another run is going on; wait for it to finish."), "error")
                 return redirect(url_for("providers.run", run_id=busy.run.id))
