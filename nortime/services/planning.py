@@ -360,9 +360,9 @@ def rule_title(code: str) -> str:
 def violations_text(violations: list) -> str:
     """The broken rules in a few lines: the rule's name translated, the optimizer's detail as it wrote it."""
     lines = [f"{rule_title(v.rule)}: {v.message}" for v in violations[:SHOWN_VIOLATIONS]]
-    text = _("The plan breaks %(n)d hard rules:", n=len(violations)) + " " + " ".join(lines)
+    text = _("Hard rules broken: %(n)d.", n=len(violations)) + " " + " ".join(lines)
     if len(violations) > SHOWN_VIOLATIONS:
-        text += " " + _("and %(n)d more.", n=len(violations) - SHOWN_VIOLATIONS)
+        text += " " + _("Not shown: %(n)d more.", n=len(violations) - SHOWN_VIOLATIONS)
     return text
 
 

@@ -41,7 +41,7 @@ def test_publishing_refuses_an_overfull_group_and_keeps_the_live_plan(demo_app):
         db.session.commit()
         with pytest.raises(publishing.PublishError, match="Group size") as refused:
             publishing.publish(draft, notify=False)
-        assert "hard rules" in str(refused.value)
+        assert "Hard rules broken" in str(refused.value)
         db.session.expire_all()
         assert draft.status == "draft" and live_plan(*_mtvo()).id == live.id
 
