@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 
 from ..db import db
 from ..mail import send_mail
-from ..models import (Attendance, FeedToken, Group, Learner, Placement, Plan, Unplacement, utcnow)
+from ..models import (Attendance, FeedToken, Group, Learner, Placement, Plan, PlanChange, Unplacement, utcnow)
 from .reasons import Explanation, explain
 
 
@@ -111,7 +111,7 @@ def delete_learner(learner: Learner) -> None:
         token.revoked_at = token.revoked_at or now
         token.learner_id = None
     # Rows that point at the learner without an ORM cascade (SQLite does not enforce ON DELETE).
-    for model in (Placement, Unplacement, Attendance):
+    for model in (Placement, Unplacement, Attendance, PlanChange):
         db.session.execute(delete(model).where(model.learner_id == learner.id))
     db.session.delete(learner)
     db.session.commit()

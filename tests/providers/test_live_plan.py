@@ -117,3 +117,39 @@ def test_a_solve_finishing_while_a_publish_is_open_leaves_the_published_plan(dem
         assert live is not None and live.id == draft and len(live.groups) == 3
         new_draft = planning.draft_plan(*_mtvo())
         assert new_draft.id == results[1] and len(new_draft.groups) == 1
+
+
+def test_page_feed_and_counts_agree_on_the_live_plan_of_the_current_term(demo_app):
+    """A plan published later for the next term does not take over the running term's pages, feed and counts."""
+    import datetime as dt
+
+    from nortime.models import Group, Placement, Term
+    from nortime.services.counting import learner_facts
+    from nortime.services.learner_page import status_of
+    from nortime.services.plans import current_live_plans
+    from nortime.services.timetable import published_group_for
+
+    with demo_app.test_request_context("/?lang=en"):
+        provider, term = _mtvo()
+        now_live = publishing.publish(db.session.get(Plan, _drafts(1)[0]), notify=False)
+        group = now_live.groups[0]
+        learner = group.placements[0].learner
+        # Next term's plan, published afterwards, puts the same learner in another group.
+        later = Term(provider=provider, name="Next", first_day=term.last_day + dt.timedelta(days=30),
+                     last_day=term.last_day + dt.timedelta(days=150))
+        db.session.add(later)
+        next_plan = Plan(provider=provider, term=later, status="published",
+                         published_at=now_live.published_at + dt.timedelta(days=1))
+        other = Group(plan=next_plan, key="next-term-group", course=group.course, venue=group.venue)
+        db.session.add_all([later, next_plan, other])
+        db.session.flush()
+        db.session.add(Placement(plan_id=next_plan.id, group=other, learner_id=learner.id))
+        db.session.commit()
+
+        today = term.first_day
+        assert current_live_plan(provider, today).id == now_live.id
+        assert status_of(learner).plan.id == now_live.id
+        assert published_group_for(learner).id == group.id
+        facts = {fact.learner_id: fact for fact in learner_facts(current_live_plans())}
+        assert facts[learner.id].status == "placed" and facts[learner.id].venue_id == group.venue_id
+        assert live_plan(provider, later).id == next_plan.id

@@ -110,3 +110,17 @@ def test_a_seat_in_the_live_plan_is_recorded_and_a_misfit_needs_an_override_with
         assert change.plan_id == plan.id and change.override and change.created_by_id == staff.id
         with pytest.raises(SeatError, match="already"):
             seat_learner(group, misfit, by=staff.id)
+
+
+def test_deleting_a_learner_deletes_the_record_of_their_seats(demo_app, staff):
+    from nortime.services.learner_page import delete_learner
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _draft(members=2))
+        group = plan.groups[0]
+        learner = next(u.learner for u in plan.unplaced if u.learner.level == group.course.level)
+        seat_learner(group, learner, by=staff.id, override=True, reason="Test")
+        learner_id = learner.id
+        delete_learner(learner)
+        assert db.session.scalar(select(func.count()).select_from(PlanChange)
+                                 .where(PlanChange.learner_id == learner_id)) == 0
