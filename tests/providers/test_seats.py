@@ -124,3 +124,15 @@ def test_deleting_a_learner_deletes_the_record_of_their_seats(demo_app, staff):
         delete_learner(learner)
         assert db.session.scalar(select(func.count()).select_from(PlanChange)
                                  .where(PlanChange.learner_id == learner_id)) == 0
+
+
+def test_a_seat_in_the_live_plan_moves_the_feed_stamp_other_workers_watch(demo_app, staff):
+    from nortime.feeds.cache import database_stamp
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = publishing.publish(db.session.get(Plan, _draft(members=2)), notify=False)
+        group = plan.groups[0]
+        learner = next(u.learner for u in plan.unplaced if u.learner.level == group.course.level)
+        before = database_stamp()
+        seat_learner(group, learner, by=staff.id, override=True, reason="Test")
+        assert database_stamp() != before
