@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def publish_hand_plan(seed: int) -> int:
     """A published plan per provider: learners in groups of up to 12 by course; returns the group count."""
     from nortime.db import db
-    from nortime.models import Group, GroupSlot, Learner, Placement, Plan, Provider, Unplacement
+    from nortime.models import WEEKDAYS, Group, GroupSlot, Learner, Placement, Plan, Provider, Unplacement
 
     rng = random.Random(seed)
     groups = 0
@@ -47,8 +47,7 @@ def publish_hand_plan(seed: int) -> int:
                 slot = term.slots[number % len(term.slots)]
                 group = Group(plan=plan, key=f"{course.slug}-{number}", course=course,
                               venue=venues[number % len(venues)], sessions=0)
-                group.slots = [GroupSlot(day=slot.day, weekday=("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-                                         .index(slot.day), start=slot.start)]
+                group.slots = [GroupSlot(day=slot.day, weekday=WEEKDAYS.index(slot.day), start=slot.start)]
                 db.session.add(group)
                 db.session.flush()
                 groups += 1

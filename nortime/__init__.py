@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import ConfigError, apply_environment, check_database, defaults, instance_secret_key, validate
+from .config import create_private_sqlite_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -53,11 +54,15 @@ def _create_app(test_config: dict | None) -> Flask:
     validate(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["CHECK_DATABASE_ON_START"]:
         check_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
     _init_extensions(app)
     _register_blueprints(app)
+    from . import security
+
+    security.init_app(app)
 
     from . import cli
 
@@ -85,8 +90,10 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .models import User
 
+        from .auth import session_is_current
+
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user if user is not None and user.active and session_is_current(user) else None
 
     @app.context_processor
     def language_context():

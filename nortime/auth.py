@@ -53,6 +53,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(_("password: use at least %(n)d characters", n=MIN_PASSWORD_LENGTH))
+
+
 def create_user(email: str, role: str, password: str, *, provider: Provider | None = None, name: str = "") -> User:
     """Make a staff account; ValueError names the field when the input cannot be used."""
     email = email.strip().lower()
@@ -60,8 +65,7 @@ def create_user(email: str, role: str, password: str, *, provider: Provider | No
         raise ValueError(_("role: %(role)s is not a role; use one of %(roles)s", role=role, roles=", ".join(ROLES)))
     if role == "provider_staff" and provider is None:
         raise ValueError(_("provider: provider staff need a provider (its slug)"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(_("password: use at least %(n)d characters", n=MIN_PASSWORD_LENGTH))
+    check_password(password)
     if db.session.scalar(select(User).where(func.lower(User.email) == email)) is not None:
         raise ValueError(_("email: an account with %(email)s exists already", email=email))
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
@@ -82,9 +86,33 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+SESSION_GENERATION = "_session_generation"
+
+
+def session_is_current(user: User) -> bool:
+    """Whether this session was opened since the account last logged out or changed its password."""
+    return session.get(SESSION_GENERATION, 0) == user.session_generation
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session cookie of the account stops working, on every device (commits)."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.commit()
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end every session of the account; ValueError when it is too short."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only local paths: never send someone to another site after logging in."""
     if not target:
+        return None
+    # Browsers read "/\\host" as "//host"; CR/LF or other control characters would break the Location header.
+    if "\\" in target or any(ord(character) < 32 or ord(character) == 127 for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -115,6 +143,7 @@ def login():
             target = _safe_next(request.args.get("next"))
             session.clear()
             login_user(user)
+            session[SESSION_GENERATION] = user.session_generation
             return redirect(target or home_for(user))
         flash(_("The e-mail or the password is wrong."), "error")
         status = 401
@@ -123,6 +152,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # A copied cookie must not outlive the logout: the account's other sessions end too.
+    if current_user.is_authenticated:
+        end_all_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

@@ -17,6 +17,7 @@ ENVIRONMENT = {
     "NORTIME_SECRET_KEY": "SECRET_KEY",
     "NORTIME_REDIS_URL": "REDIS_URL",
     "NORTIME_BASE_URL": "BASE_URL",
+    "NORTIME_PROXY_HOPS": "PROXY_HOPS",
 }
 
 
@@ -27,7 +28,8 @@ class ConfigError(RuntimeError):
 def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "nortime.sqlite"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors in logs show no names, phones or tokens.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SECRET_KEY": None,
         "REDIS_URL": None,
         "BASE_URL": None,  # absolute links in e-mails and feeds; else taken from the request
@@ -43,6 +45,16 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CHECK_DATABASE_ON_START": True,
+        "RETENTION_MONTHS": 12,  # learners are deleted this long after their last term (privacy page, purge)
+        # Web hardening (nortime/security.py); README "Proxies and rate limits".
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes in one request; larger gets 413
+        "PROXY_HOPS": 0,  # reverse proxies in front of nortime whose X-Forwarded-* headers are trusted
+        "ROSTER_IMPORT_SECONDS": 2.0,  # time one .ics roster may take to expand
+        "SIGNUP_DRAFT_HOURS": 24,  # unfinished sign-up answers are deleted after this long
+        # Rate limits count in Redis when REDIS_URL is set (shared by every worker), else per process.
+        "RATELIMIT_STORAGE_URI": None,
+        "RATELIMIT_KEY_PREFIX": "nortime",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: count per process rather than fail
     }
 
 
@@ -72,10 +84,21 @@ def validate(config: dict) -> None:
         raise ConfigError(f"the database URL {url!r} is not a URL; use sqlite:///path or postgresql://user@host:5432/db") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
-    for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT"):
+    for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT", "MAX_CONTENT_LENGTH", "ROSTER_IMPORT_SECONDS"):
         value = config.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}")
+    months = config.get("RETENTION_MONTHS")
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ConfigError(f"RETENTION_MONTHS must be a whole number of months, at least 1, not {months!r}")
+    try:
+        config["PROXY_HOPS"] = int(config.get("PROXY_HOPS") or 0)
+    except ValueError:
+        raise ConfigError(f"PROXY_HOPS (or NORTIME_PROXY_HOPS) must be a whole number, not {config.get('PROXY_HOPS')!r}") from None
+    if not 0 <= config["PROXY_HOPS"] <= 5:
+        raise ConfigError("PROXY_HOPS (or NORTIME_PROXY_HOPS) must be between 0 and 5: the number of proxies in front of nortime")
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
         raise ConfigError("SECRET_KEY (or NORTIME_SECRET_KEY) must be a string of at least 16 characters")
@@ -95,6 +118,23 @@ def instance_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a missing SQLite database file readable by its owner only (it holds personal data).
+
+    SQLite would create it on first connect with the umask's mode, usually world-readable;
+    its journal and WAL files take the mode of the database file.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if path.parent.is_dir() and not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another worker was first
+            pass
 
 
 def check_database(url: str) -> None:

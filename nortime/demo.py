@@ -51,7 +51,8 @@ class DemoReport:
                 f"{self.courses} courses, {self.learners} learners")
 
 
-def clock(text: str) -> dt.time:
+def time_of_day(text: str) -> dt.time:
+    """The solver's "HH:MM" as a datetime.time (the inverse of services.rota_days.clock_text)."""
     return dt.time.fromisoformat(text)
 
 
@@ -101,15 +102,15 @@ def load_demo(learners: int = 300, seed: int = 1) -> DemoReport:
                         timezone=problem["timezone"])
             term.closed_dates = [ClosedDate(day=dt.date.fromisoformat(closed["date"]), reason=closed["reason"])
                                  for closed in closed_dates(problem["term"]["first_day"], problem["term"]["last_day"])]
-            term.slots = [CandidateSlot(day=slot["day"], start=clock(slot["start"])) for slot in problem["slots"]]
+            term.slots = [CandidateSlot(day=slot["day"], start=time_of_day(slot["start"])) for slot in problem["slots"]]
             db.session.add_all([provider, term])
             providers[entry["id"]], terms[entry["id"]] = provider, term
         venues = {}
         for entry in problem["venues"]:
             venue = Venue(slug=entry["id"], provider=providers[entry["provider"]], name=entry["name"],
                           address=entry["address"], place_id=entry["place"], rooms=entry["rooms"])
-            venue.openings = [VenueOpening(days=",".join(window["days"]), opens=clock(window["from"]),
-                                           closes=clock(window["to"])) for window in entry["open"]]
+            venue.openings = [VenueOpening(days=",".join(window["days"]), opens=time_of_day(window["from"]),
+                                           closes=time_of_day(window["to"])) for window in entry["open"]]
             venues[entry["id"]] = venue
             db.session.add(venue)
         for entry in problem["courses"]:
@@ -124,8 +125,8 @@ def load_demo(learners: int = 300, seed: int = 1) -> DemoReport:
                               email=f"{slugify(entry['name'])}@example.org", home_place_id=entry["home"],
                               levels=",".join(entry["levels"]),
                               max_sessions_per_week=entry["max_sessions_per_week"])
-            teacher.availability = [TeacherAvailability(days=",".join(window["days"]), start=clock(window["from"]),
-                                                        end=clock(window["to"])) for window in entry["available"]]
+            teacher.availability = [TeacherAvailability(days=",".join(window["days"]), start=time_of_day(window["from"]),
+                                                        end=time_of_day(window["to"])) for window in entry["available"]]
             db.session.add(teacher)
         for number, entry in enumerate(problem["learners"], start=1):
             learner = Learner(

@@ -9,4 +9,5 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # No global limits: only the routes that need one (login, link requests) declare it.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Counts live where RATELIMIT_STORAGE_URI says: Redis when configured (config.validate).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import g, has_request_context, request, session
 
+from .models import WEEKDAYS
+
 # Norwegian bokmål first: it is the default.
 LANGUAGES = {
     "nb": "Norsk bokmål",
@@ -40,7 +42,7 @@ def text_direction(language: str) -> str:
     return "rtl" if language in RTL else "ltr"
 
 
-WEEKDAY_INDEX = {day: index for index, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+WEEKDAY_INDEX = {day: index for index, day in enumerate(WEEKDAYS)}
 
 
 def weekday_name(day: str | int, width: str = "wide") -> str:

@@ -293,6 +293,7 @@ class Learner(db.Model):
         CheckConstraint("buffer_minutes >= 0", name="buffer_non_negative"),
         CheckConstraint("priority >= 1", name="priority_positive"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact_given"),
+        {"sqlite_autoincrement": True},  # a deleted learner's id is never given to someone else
     )
 
 
@@ -562,7 +563,24 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role_known"),
         CheckConstraint("role != 'provider_staff' OR provider_id IS NOT NULL", name="staff_has_provider"),
+        {"sqlite_autoincrement": True},  # nor a deleted account's id (sessions carry it)
     )
+    # Each session remembers the generation it was opened in; logging out or a new password
+    # counts up, which ends every session of the account (the cookie alone no longer suffices).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SignupDraft(db.Model):
+    """The answers of an unfinished sign-up or rota change, kept on the server (issue 16).
+
+    The visitor's session cookie holds only the random `id`; drafts not touched for
+    SIGNUP_DRAFT_HOURS are deleted (services/drafts.py).
+    """
+
+    __tablename__ = "signup_drafts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 # --- Changes to plans ------------------------------------------------------------

@@ -24,10 +24,10 @@ crossed in one table, so their margins alone rarely pin anybody down).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from ..spreadsheet import csv_text
 
 SMALL = 5
 TOTAL = "__total__"
@@ -173,14 +173,13 @@ def plain_number(value: float, decimals: int) -> str:
 
 
 def to_csv(table: CountTable, texts: HiddenTexts, total_label: str) -> str:
-    """The table as CSV text: a header row, one line per row, the total last; no BOM (see csv_bytes)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([table.row_header] + [column.label for column in table.columns])
-    for row in table.all_rows():
-        label = total_label if row.key == TOTAL else row.label
-        writer.writerow([label] + [display(table, row, column, texts, plain_number) for column in table.columns])
-    return out.getvalue()
+    """The table as CSV text: a header row, one line per row, the total last; no BOM (see csv_bytes).
+
+    Labels that could start a spreadsheet formula are neutralised (spreadsheet.csv_text)."""
+    header = [table.row_header] + [column.label for column in table.columns]
+    return csv_text([header] + [[total_label if row.key == TOTAL else row.label]
+                                + [display(table, row, column, texts, plain_number) for column in table.columns]
+                                for row in table.all_rows()])
 
 
 def csv_bytes(text: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Built feed bodies, kept in this process until something they show may have changed.
+"""Built feed bodies (and public pages), kept in this process until something they show may have changed.
 
 An entry is valid while the cache version is unchanged. The version moves
 when (a) this process commits a change to a row a feed shows (a SQLAlchemy

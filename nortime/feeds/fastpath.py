@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import get_host
 
+from ..security import with_security_headers
 from . import cache
 from .answer import answer, feed_language, is_fresh
 
@@ -34,7 +35,7 @@ class FeedFastPath:
                 found = None
             if found is not None:
                 status, headers, body = found
-                start_response(REASONS[status], headers)
+                start_response(REASONS[status], with_security_headers(self.app.config, headers))
                 return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.wsgi_app(environ, start_response)
 

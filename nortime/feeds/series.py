@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
-from ..models import CalendarSeries, Group, GroupSlot, utcnow
+from ..models import WEEKDAYS, CalendarSeries, Group, GroupSlot, utcnow
 from ..services.timetable import Session, group_sessions, local_time, slot_dates
 
 UTC = dt.timezone.utc
 # Fixed for ever: UIDs derived from it must not change between releases.
 UID_NAMESPACE = uuid.UUID("6f0d4b0e-2a53-5a8e-9c1e-7d3f0b9a4c21")
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+RRULE_DAYS = tuple(day[:2].upper() for day in WEEKDAYS)  # RFC 5545 BYDAY: MO, TU, ... SU
 
 
 @dataclass(frozen=True)

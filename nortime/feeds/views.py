@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, request, url_for
 from werkzeug.routing import BuildError
 
 from ..services.timetable import feed_urls
-from . import bp, logmask
+from . import bp
 from .answer import answer, feed_language, is_fresh
 from .fastpath import FeedFastPath
 from .service import FeedGone, FeedNotFound, feed
@@ -18,7 +18,6 @@ from .service import FeedGone, FeedNotFound, feed
 
 @bp.record_once
 def _set_up(state) -> None:
-    logmask.install(state.app.logger)
     # Pages offering subscribe links: {{ subscribe_links(feed_urls("learner", learner)) }}
     state.app.jinja_env.globals["feed_urls"] = feed_urls
     state.app.wsgi_app = FeedFastPath(state.app, state.app.wsgi_app)

@@ -1,13 +1,16 @@
 """The rota steps, shared by sign-up and by a learner changing their rota later.
 
-A Flow says where the draft answers live in the session and where each step's
-URL is. Nothing is stored in the database until the flow's last step.
+A Flow says which draft holds its answers and where each step's URL is. The
+answers live on the server (services/drafts.py); the session holds only the
+draft's random id. Nothing reaches the learner's record until the last step.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import session, url_for
+
+from ..services import drafts
 
 
 @dataclass(frozen=True)
@@ -25,14 +28,17 @@ class Flow:
             values["token"] = self.token
         return url_for(f"learners.{self.kind}_{step}", **values)
 
+    @property
+    def session_key(self) -> str:
+        return f"{self.key}-draft"
+
     def draft(self) -> dict:
-        return session.get(self.key) or {}
+        return drafts.load(session.get(self.session_key))
 
     def save(self, **parts) -> None:
         draft = dict(self.draft())
         draft.update(parts)
-        session[self.key] = draft
-        session.modified = True
+        session[self.session_key] = drafts.store(session.get(self.session_key), draft)
 
     def clear(self) -> None:
-        session.pop(self.key, None)
+        drafts.discard(session.pop(self.session_key, None))

@@ -16,7 +16,8 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import LANGUAGES
-from ..services.signup import normalise_phone, parse_clock
+from ..models import WEEKDAYS
+from ..services.signup import normalise_phone
 
 NAME_MAX = 120
 EMAIL_MAX = 200
@@ -25,7 +26,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
 FORBIDDEN_IN_NAME = set("<>{}[]\\\"`;=|$%#*^~")
 TRAVEL_CHOICES = (15, 30, 45, 60, 90)
 LEVELS = ("A1", "A2", "B1", "B2")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def clean(text: str | None) -> str:
@@ -69,11 +69,6 @@ def check_phone(form, field):
     if not PHONE_PATTERN.match(phone) or not 8 <= len(digits) <= 15:
         raise ValidationError(_l("This is not a phone number. Write 8 digits, or + and the country code, like +48 600 100 200."))
     field.data = normalise_phone(phone)
-
-
-def check_clock(form, field):
-    if parse_clock(field.data) is None:
-        raise ValidationError(_l("Write the time as hours and minutes, like 07:30 or 22:00."))
 
 
 def choice(values, message):
@@ -174,10 +169,6 @@ class RotaChoiceForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     roster = FileField(_l("Your roster file (.ics)"))
-
-
-class BusyForm(FlaskForm):
-    """Up to BUSY_ROWS one-off dates; the rows are read by the view (date, from, to)."""
 
 
 class ConfirmForm(FlaskForm):

@@ -9,6 +9,11 @@ expanded with dateutil inside that window.
 
 A file that is too big, not a calendar, has too many events or occurrences,
 or holds no shift at all raises RosterError with a `code` the page translates.
+Expansion is bounded twice: a rule may yield at most MAX_EXPANDED dates from
+its start (a MINUTELY rule from last year is refused at once), and
+`roster_from_ics_within` reads the file in a helper process that is stopped
+after a time limit, because dateutil can loop for seconds inside one step
+without yielding (a rule that never matches runs on to the year 9999).
 No Flask here.
 """
 from __future__ import annotations
@@ -21,11 +26,13 @@ MAX_BYTES = 256 * 1024
 MAX_EVENTS = 500
 MAX_OCCURRENCES = 2000
 MAX_WEEKS = 8
+MAX_EXPANDED = 20_000  # dates one rule may yield from its DTSTART, before and inside the window
 AWAY_HOURS = 20  # an event this long is a day away, not a shift
 
 
 class RosterError(ValueError):
-    """Codes: too_big, empty, not_calendar, too_many_events, too_many_occurrences, bad_recurrence, no_shifts."""
+    """Codes: too_big, empty, not_calendar, too_many_events, too_many_occurrences, bad_recurrence,
+    repeats_too_often, too_slow, no_shifts."""
 
     def __init__(self, code: str, **params):
         self.code = code
@@ -111,7 +118,12 @@ def _occurrences(event, zone: ZoneInfo, window_start: dt.datetime, window_end: d
                     if isinstance(value, tuple):
                         continue
                     add(dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value)
-        for occurrence in rule_set.xafter(window_start, count=MAX_OCCURRENCES + 1, inc=True):
+        # Iterated from DTSTART by hand (not xafter) so that the dates before the window count too.
+        for expanded, occurrence in enumerate(rule_set, start=1):
+            if expanded > MAX_EXPANDED:
+                raise RosterError("repeats_too_often", limit=MAX_EXPANDED)
+            if occurrence < window_start:
+                continue
             if occurrence >= window_end:
                 break
             if (uid, occurrence) in moved:
@@ -169,6 +181,44 @@ def roster_from_ics(data: bytes, timezone: str = "Europe/Oslo", today: dt.date |
     if not occurrences:
         raise RosterError("no_shifts")
     return _cycle_from(occurrences, monday.date())
+
+
+def roster_from_ics_within(seconds: float, data: bytes, timezone: str = "Europe/Oslo",
+                           today: dt.date | None = None) -> ImportedRoster:
+    """roster_from_ics in a helper process stopped after `seconds` (RosterError "too_slow")."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # each helper forks with icalendar and dateutil loaded
+    receiving, sending = context.Pipe(duplex=False)
+    helper = context.Process(target=_read_in_helper, args=(sending, data, timezone, today), daemon=True)
+    helper.start()
+    sending.close()
+    try:
+        if not receiving.poll(seconds):
+            raise RosterError("too_slow", seconds=f"{seconds:g}")
+        try:
+            kind, value, params = receiving.recv()
+        except EOFError:  # the helper died (out of memory, killed)
+            raise RosterError("not_calendar") from None
+    finally:
+        helper.kill()
+        helper.join()
+        receiving.close()
+    if kind == "error":
+        raise RosterError(value, **params)
+    return value
+
+
+def _read_in_helper(sending, data: bytes, timezone: str, today: dt.date | None) -> None:
+    try:
+        answer = ("roster", roster_from_ics(data, timezone, today), {})
+    except RosterError as problem:
+        answer = ("error", problem.code, problem.params)
+    except Exception:
+        answer = ("error", "not_calendar", {})
+    sending.send(answer)
+    sending.close()
 
 
 def _cycle_from(occurrences: list, monday: dt.date) -> ImportedRoster:

@@ -11,7 +11,7 @@ from ..services import signup
 from . import bp
 from .flow import Flow
 from .forms import AboutForm, ActionForm, ConfirmForm, RotaChoiceForm, UploadForm
-from .roster_import import MAX_BYTES, MAX_WEEKS, RosterError, roster_from_ics
+from .roster_import import MAX_BYTES, MAX_WEEKS, RosterError, roster_from_ics_within
 from .texts import FIRST_DAY_TEXT, preset_description, preset_name, shift_name
 
 SIGNUP = Flow("signup")
@@ -151,6 +151,8 @@ ROSTER_ERRORS = {
     "too_many_events": lambda p: _("The file has too many events (more than %(limit)s). Export only your own shifts for a few weeks.", **p),
     "too_many_occurrences": lambda p: _("The file has too many shifts (more than %(limit)s). Export only a few weeks.", **p),
     "bad_recurrence": lambda p: _("A repeating event in the file has a rule we cannot read. Export the shifts one by one, or build your rota day by day."),
+    "repeats_too_often": lambda p: _("A repeating event in the file repeats too often (more than %(limit)s times since it began). Export only your shifts of the last few weeks, or build your rota day by day.", **p),
+    "too_slow": lambda p: _("Reading the file took too long (more than %(seconds)s seconds), probably because of a repeating event with an unusual rule. Export only your shifts of the last few weeks, or build your rota day by day.", **p),
     "no_shifts": lambda p: _("We found no shifts in the file. Check that you exported the right calendar."),
     "missing": lambda p: _("Choose a file to upload."),
 }
@@ -167,7 +169,8 @@ def rota_upload(flow: Flow, learner=None):
         try:
             if upload is None or not upload.filename:
                 raise RosterError("missing")
-            roster = roster_from_ics(data, current_app.config.get("TIMEZONE", "Europe/Oslo"), signup.today())
+            roster = roster_from_ics_within(current_app.config["ROSTER_IMPORT_SECONDS"], data,
+                                            current_app.config.get("TIMEZONE", "Europe/Oslo"), signup.today())
         except RosterError as problem:
             error = ROSTER_ERRORS[problem.code](problem.params)
         else:
@@ -175,6 +178,10 @@ def rota_upload(flow: Flow, learner=None):
             return redirect(flow.url("busy"))
     return render_template("learners/rota_upload.html", flow=flow, form=form, step=2, error=error,
                            max_weeks=MAX_WEEKS, kilobytes=MAX_BYTES // 1024, learner=learner), 200 if not error else 422
+
+
+# Reading a roster costs a helper process and up to ROSTER_IMPORT_SECONDS: a few tries an hour per address.
+UPLOAD_LIMIT = limiter.limit("10 per hour", methods=["POST"])
 
 
 def busy_step(flow: Flow, learner=None):
@@ -269,7 +276,8 @@ def _register(kind: str, prefix: str, wrap):
     bp.add_url_rule(f"{prefix}/rota/preset/<preset_id>", f"{kind}_rota_preset", wrap(rota_preset),
                     methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/rota/custom", f"{kind}_rota_custom", wrap(rota_custom), methods=["GET", "POST"])
-    bp.add_url_rule(f"{prefix}/rota/upload", f"{kind}_rota_upload", wrap(rota_upload), methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/rota/upload", f"{kind}_rota_upload", UPLOAD_LIMIT(wrap(rota_upload)),
+                    methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/busy", f"{kind}_busy", wrap(busy_step), methods=["GET", "POST"])
 
 

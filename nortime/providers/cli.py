@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..db import db
-from ..models import ROLES, Provider
+from ..models import ROLES, WEEKDAYS, Provider
 
 
 def command_context(function):
@@ -48,6 +48,28 @@ def create_user_command(email: str, role: str, provider_slug: str | None, name: 
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
+
+
+@click.command("set-password")
+@click.option("--email", required=True, help="The e-mail address the person logs in with.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+@command_context
+def set_password_command(email: str, password: str) -> None:
+    """Give a staff account a new password; every session of the account ends."""
+    from sqlalchemy import func, select
+
+    from ..auth import change_password
+    from ..db import db
+    from ..models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account with the e-mail {email}")
+    try:
+        change_password(user, password)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {user.email}; its sessions have ended.")
 
 
 @click.command("plan")
@@ -168,7 +190,7 @@ def setup_term(provider_slug, name, first_day, last_day, timezone, closed) -> No
 
 @setup_group.command("slot")
 @click.option("--provider", "provider_slug", required=True)
-@click.option("--day", required=True, type=click.Choice(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
+@click.option("--day", required=True, type=click.Choice(WEEKDAYS))
 @click.option("--start", required=True, help="HH:MM")
 @command_context
 def setup_slot(provider_slug, day, start) -> None:
@@ -260,4 +282,4 @@ def setup_import(provider_slug, kind, import_valid, csv_file) -> None:
         raise SystemExit(1)
 
 
-commands = [create_user_command, plan_command, setup_group]
+commands = [create_user_command, set_password_command, plan_command, setup_group]

@@ -22,7 +22,6 @@ from ..services.seats import SeatError, seat_learner
 from . import bp, review
 
 STAFF = ("provider_staff",)
-PREVIEW_SECONDS = 60
 
 
 def provider_or_404():

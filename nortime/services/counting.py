@@ -35,7 +35,6 @@ from .timetable import group_sessions
 
 REASON_ORDER = ("rota_conflict", "no_venue_in_reach", "no_course_at_level", "group_full", "too_few_for_group",
                 "no_teacher", "locked_out", "unknown")
-BREAKDOWNS = ("municipality", "level", "venue", "provider", "rota", "week", "unplaced")
 STATUSES = ("placed", "waiting", "not_placed")
 
 

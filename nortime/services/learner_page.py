@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 
 from ..db import db
 from ..mail import send_mail
-from ..models import (Attendance, FeedToken, Group, Learner, Placement, Plan, PlanChange, Unplacement, utcnow)
+from ..models import (Attendance, Group, Learner, Placement, Plan, Unplacement, utcnow)
+from .attendance import attended_hours
 from .reasons import Explanation, explain
+from .retention import erase_learners
 
 
 @dataclass
@@ -51,12 +53,7 @@ def status_of(learner: Learner) -> LearnerStatus:
     if placement is not None:
         group = placement.group
         status = LearnerStatus("placed", plan, group, placement, group_sessions(group), feeds=feed_urls("learner", learner))
-        try:
-            from .attendance import attended_hours
-
-            status.attended_hours = attended_hours(learner)
-        except ImportError:
-            status.attended_hours = None
+        status.attended_hours = attended_hours(learner)
         return status
     unplaced = db.session.scalars(select(Unplacement).where(Unplacement.plan_id == plan.id,
                                                            Unplacement.learner_id == learner.id)).first()
@@ -106,15 +103,7 @@ def export_data(learner: Learner) -> dict:
 
 def delete_learner(learner: Learner) -> None:
     """Remove the learner and everything about them; their calendar feeds answer 410 Gone from now on."""
-    now = utcnow()
-    for token in db.session.scalars(select(FeedToken).where(FeedToken.learner_id == learner.id)):
-        token.revoked_at = token.revoked_at or now
-        token.learner_id = None
-    # Rows that point at the learner without an ORM cascade (SQLite does not enforce ON DELETE).
-    for model in (Placement, Unplacement, Attendance, PlanChange):
-        db.session.execute(delete(model).where(model.learner_id == learner.id))
-    db.session.delete(learner)
-    db.session.commit()
+    erase_learners([learner])
 
 
 def find_by_contact(contact: str) -> list[Learner]:

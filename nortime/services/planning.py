@@ -34,6 +34,7 @@ from ..models import (
     WEEKDAYS,
     utcnow,
 )
+from .rota_days import clock_text
 from .plans import live_plan, lock_term
 
 FORMAT = "nortime.problem/1"
@@ -57,10 +58,6 @@ def learner_id(key: str) -> int | None:
     if isinstance(key, str) and key.startswith(LEARNER_PREFIX) and key[len(LEARNER_PREFIX):].isdigit():
         return int(key[len(LEARNER_PREFIX):])
     return None
-
-
-def clock(value: dt.time) -> str:
-    return value.strftime("%H:%M")
 
 
 def _days(text: str) -> list[str]:
@@ -115,7 +112,7 @@ def learner_json(learner: Learner) -> dict:
 
 def venue_json(venue: Venue) -> dict:
     return {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
-            "open": [{"days": _days(window.days), "from": clock(window.opens), "to": clock(window.closes)}
+            "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
                      for window in venue.openings]}
 
 
@@ -132,7 +129,7 @@ def course_json(course: Course) -> dict:
 def teacher_json(teacher: Teacher) -> dict:
     return {"id": teacher.slug, "name": teacher.name, "home": teacher.home_place_id,
             "levels": teacher.level_list, "max_sessions_per_week": teacher.max_sessions_per_week,
-            "available": [{"days": _days(window.days), "from": clock(window.start), "to": clock(window.end)}
+            "available": [{"days": _days(window.days), "from": clock_text(window.start), "to": clock_text(window.end)}
                           for window in teacher.availability]}
 
 
@@ -143,7 +140,7 @@ def group_json(group: Group, learner_keys: set[str] | None = None) -> dict:
         members = [key for key in members if key in learner_keys]
     return {"id": group.key, "course": group.course.slug, "venue": group.venue.slug,
             "teacher": group.teacher.slug if group.teacher is not None else None,
-            "slots": [{"day": slot.day, "start": clock(slot.start)} for slot in group.slots],
+            "slots": [{"day": slot.day, "start": clock_text(slot.start)} for slot in group.slots],
             "learners": members, "locked": bool(group.locked), "sessions": group.sessions}
 
 
@@ -201,7 +198,7 @@ def problem_frame(provider: Provider, term: Term) -> dict:
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
     travel = db.session.scalars(select(TravelTime).order_by(TravelTime.from_place_id, TravelTime.to_place_id)).all()
     courses = [course for course in provider.courses if course.term_id == term.id]
-    slots = [{"day": slot.day, "start": clock(slot.start)} for slot in
+    slots = [{"day": slot.day, "start": clock_text(slot.start)} for slot in
              sorted(term.slots, key=lambda slot: (WEEKDAYS.index(slot.day), slot.start))]
     return {
         "format": FORMAT,
@@ -379,7 +376,7 @@ def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> f
 
     problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
     venue_index = [venue.id for venue in problem.venues].index(group.venue.slug)
-    slot_indexes = [problem.slots.index(Slot(parse_day(slot.day), parse_clock(clock(slot.start))))
+    slot_indexes = [problem.slots.index(Slot(parse_day(slot.day), parse_clock(clock_text(slot.start))))
                     for slot in group.slots]
     return compute_availability(problem, [0]).share(0, venue_index, group.course.session_minutes, slot_indexes)
 

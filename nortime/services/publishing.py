@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
 
 from ..db import db
+from .. import mail
 from ..models import Group, Learner, Plan, PlanChange, SessionChange, utcnow
 from .planning import plan_violations, violations_text
 from .plans import live_plan, lock_term
@@ -33,11 +34,7 @@ class PublishError(ValueError):
 def _send_mail(to: str | None, subject: str, body: str) -> bool:
     if not to:
         return False
-    try:
-        from ..mail import send_mail
-    except ImportError:  # e-mail is optional
-        return False
-    return send_mail(to, subject, body)
+    return mail.send_mail(to, subject, body)
 
 
 def _link(learner: Learner) -> str:

@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from ..db import db
 from ..i18n import weekday_name
-from .rota_days import Blocker, blockers_for_slot, clock_minutes
-from ..models import Group, Venue
+from .rota_days import Blocker, blockers_for_slot, clock_minutes, clock_text
+from ..models import WEEKDAYS, Group, Venue
 
-WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SESSION_MINUTES = 120
 
 
@@ -39,7 +38,7 @@ def _slot_list(details: Mapping) -> list[tuple[int, int]]:
                 day, start = item["day"], item["start"]
             else:
                 day, start = str(item).split()
-            found.append((WEEKDAY_CODES.index(day), clock_minutes(start)))
+            found.append((WEEKDAYS.index(day), clock_minutes(start)))
         except (KeyError, ValueError, TypeError):
             continue
     return found
@@ -60,10 +59,6 @@ def _venue(details: Mapping, group: Group | None) -> Venue | None:
     if not isinstance(slug, str):
         return None
     return db.session.scalars(select(Venue).where(Venue.slug == slug)).first()
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _percent(value) -> str | None:
@@ -114,7 +109,7 @@ def _when_list(slots: list[tuple[int, int]]) -> str:
     from babel.lists import format_list
     from flask_babel import get_locale
 
-    labels = [_("%(day)s %(time)s", day=weekday_name(day), time=_clock(start)) for day, start in slots]
+    labels = [_("%(day)s %(time)s", day=weekday_name(day), time=clock_text(start)) for day, start in slots]
     return format_list(labels, locale=get_locale() or "nb") if labels else ""
 
 
@@ -134,7 +129,7 @@ def _term_slots(learner) -> list[tuple[int, int]]:
     from .planning import current_term
 
     term = current_term(provider)
-    return [(WEEKDAY_CODES.index(slot.day), slot.start.hour * 60 + slot.start.minute) for slot in term.slots] \
+    return [(WEEKDAYS.index(slot.day), slot.start.hour * 60 + slot.start.minute) for slot in term.slots] \
         if term is not None else []
 
 
@@ -149,7 +144,7 @@ def _rota_conflict(details: Mapping, learner, plan) -> list[str]:
     has_rota = rota is not None and bool(rota.cycle)
     sentences = []
     for weekday, start in slots:
-        when = _("%(day)s %(time)s", day=weekday_name(weekday), time=_clock(start))
+        when = _("%(day)s %(time)s", day=weekday_name(weekday), time=clock_text(start))
         if venue is not None:
             when = _("%(when)s in %(place)s", when=when, place=venue.place.name)
         blockers = blockers_for_slot(rota.cycle, rota.anchor, weekday, start, minutes, _gap(learner, venue)) \

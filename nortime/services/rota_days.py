@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 AWAY = "away"
 MINUTES_PER_DAY = 24 * 60
 
 
 def clock_minutes(text: str) -> int:
+    """Minutes after midnight of an "HH:MM" time of day."""
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def clock_text(value: int | time) -> str:
+    """A time of day (minutes after midnight, or a datetime.time) as "HH:MM", the inverse of clock_minutes."""
+    minutes = value.hour * 60 + value.minute if isinstance(value, time) else value
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def day_entry(cycle: list, start: date, day: date) -> list | str:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from solver.presets import PRESETS, build_rota
 
 from ..db import db
-from .rota_days import AWAY, RotaDay, weeks_from
+from .rota_days import AWAY, RotaDay, clock_text, weeks_from
 from ..models import BusyPeriod, Learner, Municipality, Provider, Rota, new_token, utcnow
 
 DEFAULT_PROVIDERS = {"yes": "mtvo", "unsure": "mtvo", "no": "fu-nord"}
@@ -125,9 +125,10 @@ def level_of(answer: str) -> str:
 # --- the rota --------------------------------------------------------------------
 
 
-def _clock(text: str) -> str | None:
+def _normal_clock(text: str) -> str | None:
+    """A worker's "HH:MM" answer written the solver's way, or None when it is not a time."""
     minutes = parse_clock(text)
-    return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return None if minutes is None else clock_text(minutes)
 
 
 def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict | None, dict[str, str]]:
@@ -142,7 +143,7 @@ def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict |
         return None, {"preset": _("This rota does not exist. Go back and choose one from the list.")}
     times = {}
     for shift in preset.shift_names:
-        start, end = _clock(answers.get(f"{shift}_from", "")), _clock(answers.get(f"{shift}_to", ""))
+        start, end = _normal_clock(answers.get(f"{shift}_from", "")), _normal_clock(answers.get(f"{shift}_to", ""))
         for key, value in ((f"{shift}_from", start), (f"{shift}_to", end)):
             if value is None:
                 errors[key] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
@@ -204,7 +205,7 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
         elif kind == "away":
             cycle.append(AWAY)
         elif kind == "shift":
-            start, end = _clock(answers.get(f"from_{index}", "")), _clock(answers.get(f"to_{index}", ""))
+            start, end = _normal_clock(answers.get(f"from_{index}", "")), _normal_clock(answers.get(f"to_{index}", ""))
             if start is None:
                 errors[f"from_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
             if end is None:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_mask_tokens():
-    from nortime.feeds.logmask import mask_tokens
+    from nortime.logmask import mask_tokens
 
     line = '127.0.0.1 - - "GET /feeds/l/AbC-_123xyz.ics?download=1 HTTP/1.1" 200 -; /feeds/t/Qq_9.ics'
     assert mask_tokens(line) == '127.0.0.1 - - "GET /feeds/l/[token].ics?download=1 HTTP/1.1" 200 -; ' \

@@ -38,7 +38,7 @@ def publish_plan(app, token, placed: bool):
 def test_waiting_before_any_plan_in_the_learners_language(region, learner_token, client):
     page = client.get(f"/me/{learner_token}")
     assert page.status_code == 200
-    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "private, no-store"
     assert 'lang="pl"' in page.data.decode()  # the learner's saved language
     english = client.get(f"/me/{learner_token}?lang=en").data.decode()
     assert "Waiting for the next plan." in english

@@ -42,7 +42,6 @@ def assert_field_error(response, field_id, text):
     ({"name": ""}, "name", "Please write your name."),
     ({"name": "x" * 121}, "name", "Your name is too long"),
     ({"name": "<script>alert(1)</script>"}, "name", "Your name cannot contain"),
-    ({"name": "Olena\x00"}, "name", "Your name cannot contain"),
     ({"email": "", "phone": ""}, "email", "Give an e-mail address or a phone number"),
     ({"email": "olena@"}, "email", "This is not an e-mail address"),
     ({"email": "a" * 250 + "@x.no"}, "email", "The e-mail address is too long"),
@@ -78,8 +77,12 @@ def test_bad_preferred_day(region, client):
 def test_phone_alone_is_enough_and_is_normalised(region, client):
     response = post_about(client, email="", phone="+48 600-100-200")
     assert response.status_code == 302
+    from nortime.services import drafts
+
     with client.session_transaction() as session:
-        assert session["signup"]["about"]["phone"] == "+48600100200"
+        draft_id = session["signup-draft"]
+    with region.app_context():
+        assert drafts.load(draft_id)["about"]["phone"] == "+48600100200"
 
 
 @pytest.fixture

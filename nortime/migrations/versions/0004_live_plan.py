@@ -1,14 +1,14 @@
 """live plan: one published plan per provider and term; a record of changes to plans
 
 Revision ID: live_plan
-Revises: 0001_initial
+Revises: web_hardening
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "live_plan"
-down_revision = "0001_initial"
+down_revision = "web_hardening"
 branch_labels = None
 depends_on = None
 
