@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import multiprocessing
 import os
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -41,6 +43,32 @@ WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "SOLVE
                       "MAIL_PASSWORD", "MAIL_SENDER", "BASE_URL", "TIMEZONE")
 
 _processes: dict[int, multiprocessing.process.BaseProcess] = {}
+
+
+TIME_LIMIT_SECONDS = (1, 3600)
+
+
+class BadTimeLimit(ValueError):
+    """The time limit is not a number of seconds in TIME_LIMIT_SECONDS; the message says so."""
+
+
+def checked_time_limit(value: object) -> float | None:
+    """Seconds the optimizer may use, from a form, JSON or a command: None (the default) or 1–3600.
+
+    Anything else (text, nan, infinity, 0, 1e9) raises BadTimeLimit with a translated message.
+    """
+    from flask_babel import gettext as _
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    low, high = TIME_LIMIT_SECONDS
+    try:
+        seconds = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not low <= seconds <= high:  # also false for nan
+        raise BadTimeLimit(_("time limit: give a number of seconds from %(low)d to %(high)d.", low=low, high=high))
+    return seconds
 
 
 class RunBusy(RuntimeError):
@@ -67,11 +95,13 @@ def active_run(provider: Provider, purpose: str | None = "plan") -> SolveRun | N
 
 def create_run(provider: Provider, term: Term, problem: Mapping, *, purpose: str = "plan",
                time_limit: float | None = None, user_id: int | None = None) -> SolveRun:
-    """A queued SolveRun (committed); RunBusy while another run of this provider is active.
+    """A queued SolveRun (committed); RunBusy while another run of this provider is active,
+    BadTimeLimit when `time_limit` is not 1–3600 seconds (None: SOLVER_TIME_LIMIT).
 
     One run per provider at a time: a second plan would race the first for the draft, and a
     what-if beside a plan would halve the optimizer's time on a small machine.
     """
+    time_limit = checked_time_limit(time_limit)
     busy = active_run(provider, None)
     if busy is not None:
         raise RunBusy(busy)
@@ -94,6 +124,20 @@ def start_run(provider: Provider, term: Term, problem: Mapping, **options) -> So
         return run
     db.session.commit()
     return run
+
+
+def run_here(run_id: int) -> SolveRun | None:
+    """Run a queued run in this process (a command such as `flask plan`), watched like a worker's.
+
+    The run carries this process's host and id ("cli:<host>:<pid>"), so that when the
+    command dies (even by SIGKILL) `refresh` on this host sees the process gone, and
+    any host sees the heartbeat stop; then the run is failed and blocks nothing.
+    """
+    run = db.session.get(SolveRun, run_id)
+    if run is not None and run.status == "queued" and not run.job_id:
+        run.job_id = f"cli:{socket.gethostname()}:{os.getpid()}"
+        db.session.commit()
+    return execute_run(run_id)
 
 
 def worker_config(app=None) -> dict:
@@ -315,7 +359,12 @@ def _rq_verdict(job_id: str) -> str | None:
 
 def refresh(run: SolveRun) -> SolveRun:
     """Mark an active run failed when its worker is gone; otherwise leave it as it is."""
-    if run.status not in ACTIVE or not run.job_id:
+    if run.status not in ACTIVE:
+        return run
+    if not run.job_id:  # never handed to anyone: its starter died before it could
+        stale = float(current_app.config.get("SOLVER_STALE_SECONDS", 60))
+        if run.created_at is not None and (utcnow() - run.created_at).total_seconds() > stale:
+            fail(run, f"it was never started within {stale:g} seconds; the published plan is unchanged")
         return run
     kind, _, ident = run.job_id.partition(":")
     verdict = None
@@ -329,6 +378,12 @@ def refresh(run: SolveRun) -> SolveRun:
                     verdict = f"the worker process ended (exit code {process.exitcode}) before the solve finished"
         elif ident.isdigit() and not _pid_alive(int(ident)):
             verdict = "the worker process is gone"
+    elif kind == "cli":
+        host, _, pid = ident.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+            db.session.refresh(run)  # it may have finished properly just now
+            if run.status in ACTIVE:
+                verdict = "the command that ran it is gone"
     elif kind == "rq" and current_app.config.get("REDIS_URL"):
         verdict = _rq_verdict(ident)
         if verdict is not None:

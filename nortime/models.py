@@ -20,12 +20,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -372,7 +374,12 @@ class Plan(db.Model):
         back_populates="plan", cascade="all, delete-orphan", order_by="Unplacement.id"
     )
 
-    __table_args__ = (CheckConstraint(_in("status", PLAN_STATUSES), name="status_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", PLAN_STATUSES), name="status_known"),
+        # One live plan per provider and term (see services/plans.py).
+        Index("uq_plans_one_published", "provider_id", "term_id", unique=True,
+              postgresql_where=text("status = 'published'"), sqlite_where=text("status = 'published'")),
+    )
 
 
 class Group(db.Model):
@@ -574,3 +581,31 @@ class SignupDraft(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# --- Changes to plans ------------------------------------------------------------
+
+PLAN_CHANGE_KINDS = ("published", "seated")
+
+
+class PlanChange(db.Model):
+    """A change to a plan made by a person or a service: who, when, what, why.
+
+    "published": the plan became live. "seated": a learner was put into
+    `group_id` (from `from_group_id`, or from no group), with `override` when a
+    member of staff placed them although the group does not fit them.
+    """
+
+    __tablename__ = "plan_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    from_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint(_in("kind", PLAN_CHANGE_KINDS), name="kind_known"),)

@@ -3,11 +3,14 @@
     from solver import solve
     solution = solve(problem_document, time_limit=30, workers=8, seed=0)
 
-The documents follow `problem-format.md`; `python -m solver PROBLEM.json` does
-the same from the command line.
+    violations = verify(problem_document, solution_document)   # [] when every hard rule holds
+
+The documents follow solver/README.md (the specification); `python -m solver
+PROBLEM.json` solves from the command line.
 """
 
 from solver.problem import InvalidProblem, read_problem
 from solver.solve import solve
+from solver.verify import Violation, verify
 
-__all__ = ["solve", "read_problem", "InvalidProblem"]
+__all__ = ["solve", "verify", "Violation", "read_problem", "InvalidProblem"]

@@ -31,6 +31,9 @@ import numpy as np
 from solver.options import EPSILON, Options
 from solver.timetable import Timetable
 
+REASON_CODES = ("no_course_at_level", "no_venue_in_reach", "rota_conflict", "group_full", "too_few_for_group",
+                "no_teacher", "locked_out")
+
 
 def _slots_json(options: Options, slots) -> list[dict]:
     return [options.problem.slots[int(s)].to_json() for s in slots]

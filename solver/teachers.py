@@ -14,19 +14,13 @@ import itertools
 
 from ortools.sat.python import cp_model
 
+from solver.rules import teacher_clash
 from solver.timetable import Group, Timetable
 
 
 def _clash(options, a, b) -> bool:
-    drive = int(options.venue_travel[a.venue, b.venue])
-    for s1, s2 in itertools.product(a.slots, b.slots):
-        if options.slot_day[s1] != options.slot_day[s2]:
-            continue
-        start1, start2 = int(options.slot_start[s1]), int(options.slot_start[s2])
-        end1, end2 = start1 + options.minutes(a.course), start2 + options.minutes(b.course)
-        if not (end1 + drive <= start2 or end2 + drive <= start1):
-            return True
-    return False
+    """One teacher may not take both groups (rules "teacher" and "travel")."""
+    return teacher_clash(options, a, b) is not None
 
 
 def _greedy_hint(table: Timetable) -> list[int | None]:

@@ -3,7 +3,7 @@
 An entry is valid while the cache version is unchanged. The version moves
 when (a) this process commits a change to a row a feed shows (a SQLAlchemy
 event), (b) `invalidate_feeds()` runs, or (c) the database's feed stamp —
-published plans, session changes, series SEQUENCEs, revoked tokens — differs
+published plans, seats changed, session changes, series SEQUENCEs, revoked tokens — differs
 from the last look, which happens at most every STAMP_SECONDS, so changes
 made by another worker or a CLI command show within a second. Entries older
 than MAX_AGE are rebuilt whatever happened (e.g. a venue renamed by another
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from ..db import db
 from ..models import (
-    CalendarSeries, ClosedDate, Course, FeedToken, Group, GroupSlot, Learner, Place, Placement, Plan, Provider,
-    SessionChange, Teacher, Term, Venue,
+    CalendarSeries, ClosedDate, Course, FeedToken, Group, GroupSlot, Learner, Place, Placement, Plan, PlanChange,
+    Provider, SessionChange, Teacher, Term, Venue,
 )
 
 STAMP_SECONDS = 1.0
@@ -55,6 +55,7 @@ def database_stamp() -> tuple:
         select(func.count()).select_from(Plan).where(published),
         select(func.max(Plan.published_at)).where(published),
         select(func.max(Plan.id)).where(published),
+        select(func.max(PlanChange.id)),  # a learner seated in a live plan by another worker
         select(func.count()).select_from(SessionChange),
         select(func.max(SessionChange.id)),
         select(func.max(SessionChange.created_at)),

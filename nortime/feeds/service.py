@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ..db import db
 from ..i18n import DEFAULT, LANGUAGES
 from ..models import FeedToken, Group, Learner, Municipality, Place, Plan, Provider, Teacher, Venue
+from ..services.plans import of_live_plans
 from ..services.timetable import published_group_for, published_groups_of_teacher
 from . import cache
 from .calendar import group_text, override_vevent, series_vevent, standalone_vevent, vcalendar, vtimezone
@@ -48,12 +49,8 @@ class FeedContent:
     since: dt.datetime  # Last-Modified may not be earlier (e.g. when a group left the feed)
 
 
-def _published(query):
-    return query.join(Plan, Plan.id == Group.plan_id).where(Plan.status == "published")
-
-
 def _groups(query) -> list[Group]:
-    groups = list(db.session.scalars(_published(query)))
+    groups = list(db.session.scalars(of_live_plans(query)))
     return sorted(groups, key=lambda group: (group.plan.provider.slug, group.key))
 
 

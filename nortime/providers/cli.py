@@ -76,20 +76,24 @@ def set_password_command(email: str, password: str) -> None:
 @click.option("--provider", "provider_slug", help="Plan this provider's current term.")
 @click.option("--all", "all_providers", is_flag=True, help="Plan every provider's current term.")
 @click.option("--publish", is_flag=True, help="Publish each plan when the optimizer found one.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds the optimizer may use per provider.")
+@click.option("--time-limit", help="Seconds the optimizer may use per provider (1 to 3600).")
 @click.option("--unless-published", is_flag=True,
               help="Skip a provider whose term already has a published plan (so `make run` can be repeated).")
 @command_context
 def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, time_limit: float | None,
                  unless_published: bool) -> None:
     """Build the problem from the database, solve it here, keep the result as a draft (and publish it)."""
-    from ..jobs import RunBusy, create_run, execute_run
+    from ..jobs import BadTimeLimit, RunBusy, checked_time_limit, create_run, run_here
     from ..services.planning import build_problem, current_term, draft_plan
-    from ..services.timetable import published_plan
+    from ..services.plans import live_plan
     from ..services.publishing import publish as publish_plan
 
     if bool(provider_slug) == all_providers:
         raise click.UsageError("give either --provider SLUG or --all")
+    try:
+        time_limit = checked_time_limit(time_limit)
+    except BadTimeLimit as error:
+        raise click.BadParameter(str(error), param_hint="--time-limit") from None
     providers = (list(db.session.scalars(select(Provider).order_by(Provider.slug))) if all_providers
                  else [_provider(provider_slug)])
     failures = 0
@@ -99,7 +103,7 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             click.echo(f"{provider.slug}: no term set up; nothing to plan.", err=True)
             failures += 1
             continue
-        if unless_published and published_plan(provider.id) is not None:
+        if unless_published and live_plan(provider, term) is not None:
             click.echo(f"{provider.slug}: a plan is published already; nothing to do.")
             continue
         try:
@@ -111,7 +115,7 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             continue
         click.echo(f"{provider.slug}: solving {term.name} ({len(run.problem['learners'])} learners, "
                    f"at most {run.time_limit:g} s)...")
-        run = execute_run(run.id)
+        run = run_here(run.id)
         if run.status != "done":
             click.echo(f"{provider.slug}: failed: {run.error}", err=True)
             failures += 1

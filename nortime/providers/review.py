@@ -74,7 +74,7 @@ def unplaced_by_reason(plan: Plan, describe) -> list[tuple[str, list[tuple[objec
     groups: dict[str, list] = defaultdict(list)
     for unplaced in plan.unplaced:
         code = (unplaced.reasons or [{}])[0].get("code", "unknown")
-        groups[code].append((unplaced.learner, describe(unplaced.reasons, unplaced.learner)))
+        groups[code].append((unplaced.learner, describe(unplaced.reasons, unplaced.learner, plan)))
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 

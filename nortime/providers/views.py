@@ -14,9 +14,11 @@ from flask_login import current_user
 
 from ..auth import current_provider, role_required
 from ..db import db
-from ..jobs import APP_KEY, RunBusy, active_run, run_status, start_run
-from ..models import Group, Learner, Placement, Plan, SolveRun, utcnow
+from ..jobs import APP_KEY, BadTimeLimit, RunBusy, active_run, run_status, start_run
+from ..models import Group, Learner, Placement, Plan, SolveRun
 from ..services import planning, publishing
+from ..services.plans import live_plan
+from ..services.seats import SeatError, seat_learner
 from . import bp, review
 
 STAFF = ("provider_staff",)
@@ -57,7 +59,7 @@ def index():
     term = planning.current_term(provider)
     return render_template("providers/index.html", provider=provider, term=term,
                            draft=planning.draft_plan(provider, term) if term else None,
-                           published=planning.published_plan(provider, term) if term else None,
+                           published=live_plan(provider, term) if term else None,
                            running=active_run(provider, None),
                            learners=len(planning.active_learners(provider)), all_providers=_all_providers())
 
@@ -90,13 +92,15 @@ def choose_provider():
 def plan():
     provider = provider_or_404()
     term = term_or_404(provider)
-    base = planning.published_plan(provider, term)
+    base = live_plan(provider, term)
     if request.form.get("base") == "draft":
         base = planning.draft_plan(provider, term) or base
-    time_limit = request.form.get("time_limit", type=float)
     try:
         run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base),
-                        time_limit=time_limit, user_id=current_user.id)
+                        time_limit=request.form.get("time_limit"), user_id=current_user.id)
+    except BadTimeLimit as error:
+        flash(str(error), "error")
+        return index(), 400
     except RunBusy as busy:
         flash(_("A plan is being worked out already (started %(when)s); wait for it to finish.",
                 when=busy.run.created_at.strftime("%H:%M")), "error")
@@ -154,13 +158,8 @@ def import_solution():
     except ValueError:
         flash(_("The file is not a solution: upload the JSON document the optimizer wrote."), "error")
         return redirect(url_for("providers.index"))
-    solve_run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", purpose="import",
-                         problem=planning.build_problem(provider, term), solution=solution,
-                         created_by_id=current_user.id, started_at=utcnow(), finished_at=utcnow())
-    db.session.add(solve_run)
-    db.session.commit()
     try:
-        draft = planning.apply_solution(solve_run)
+        draft = planning.import_solution(provider, term, solution, user_id=current_user.id)
     except (planning.PlanningError, KeyError, TypeError) as error:
         flash(_("The solution cannot be used: %(error)s", error=str(error)), "error")
         return redirect(url_for("providers.index"))
@@ -175,7 +174,7 @@ def plan_review(plan_id: int):
 
     plan_row = own(Plan, plan_id)
     _load_everything(plan_row)
-    published = planning.published_plan(plan_row.provider, plan_row.term)
+    published = live_plan(plan_row.provider, plan_row.term)
     if published is not None:
         _load_everything(published)
     compare = published if published is not None and published.id != plan_row.id else None
@@ -246,9 +245,11 @@ def move(plan_id: int):
     plan_row = own(Plan, plan_id)
     learner = own(Learner, request.form.get("learner_id", type=int) or 0)
     group = own(Group, request.form.get("group_id", type=int) or 0)
+    if group.plan_id != plan_row.id:
+        abort(404)
     try:
-        planning.move_learner(plan_row, learner, group)
-    except planning.PlanningError as error:
+        seat_learner(group, learner, by=current_user.id, reason=request.form.get("reason", ""))
+    except SeatError as error:
         flash(_("%(name)s cannot join %(group)s: %(why)s", name=learner.name, group=group.key, why=str(error)),
               "error")
     else:
@@ -261,7 +262,7 @@ def move(plan_id: int):
 def what_if():
     provider = provider_or_404()
     term = term_or_404(provider)
-    base = planning.draft_plan(provider, term) or planning.published_plan(provider, term)
+    base = planning.draft_plan(provider, term) or live_plan(provider, term)
     if request.method == "POST":
         change = {key: value for key, value in request.form.items() if key != "csrf_token"}
         try:
@@ -274,8 +275,11 @@ def what_if():
             problem[APP_KEY] = {"baseline_placed": placed, "change": change}
             try:
                 solve_run = start_run(provider, term, problem, purpose="what-if",
-                                      time_limit=request.form.get("time_limit", type=float),
-                                      user_id=current_user.id)
+                                      time_limit=request.form.get("time_limit"), user_id=current_user.id)
+            except BadTimeLimit as error:
+                flash(str(error), "error")
+                return render_template("providers/what_if.html", provider=provider, term=term, base=base,
+                                       levels=("A1", "A2", "B1", "B2", "C1"), places=_places()), 400
             except RunBusy as busy:
                 flash(_("Another run is going on; wait for it to finish."), "error")
                 return redirect(url_for("providers.run", run_id=busy.run.id))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..models import Attendance, AttendanceCorrection, Group, Learner, Plan, SessionChange, User
+from .plans import is_live, of_live_plans
 from .timetable import Session, group_sessions
 
 
@@ -65,7 +66,7 @@ class Recorded:
 
 def groups_for(user: User) -> list[Group]:
     """The published groups whose attendance `user` may take: their provider's, or all for an administrator."""
-    query = select(Group).join(Plan, Plan.id == Group.plan_id).where(Plan.status == "published")
+    query = of_live_plans(select(Group))
     if user.role != "admin":
         query = query.where(Plan.provider_id == user.provider_id)
     return list(db.session.scalars(query.order_by(Plan.provider_id, Group.key)))
@@ -74,7 +75,7 @@ def groups_for(user: User) -> list[Group]:
 def group_for(user: User, group_id: int) -> Group | None:
     """The published group if `user` may take its attendance; None otherwise (the view answers 404)."""
     group = db.session.get(Group, group_id)
-    if group is None or group.plan.status != "published":
+    if group is None or not is_live(group.plan):
         return None
     if user.role != "admin" and group.plan.provider_id != user.provider_id:
         return None

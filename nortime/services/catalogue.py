@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..models import Course, Group, Municipality, Plan, Provider, Venue
+from .plans import of_live_plans
 
 
 @dataclass
@@ -28,7 +29,7 @@ def region_offer() -> list[MunicipalityOffer]:
     venues = db.session.scalars(select(Venue).options(selectinload(Venue.place), selectinload(Venue.provider))).all()
     courses = db.session.scalars(select(Course).options(selectinload(Course.venues))).all()
     published = db.session.scalars(
-        select(Group).join(Plan).where(Plan.status == "published")
+        of_live_plans(select(Group))
         .options(selectinload(Group.slots), selectinload(Group.course))
     ).all()
     offers: dict[int, VenueOffer] = {venue.id: VenueOffer(venue) for venue in venues}
@@ -53,8 +54,8 @@ def region_offer() -> list[MunicipalityOffer]:
 def published_group(provider_slug: str, key: str) -> Group | None:
     """A group of the provider's published plan, by its stable key; None for drafts and unknown keys."""
     return db.session.scalars(
-        select(Group).join(Plan, Plan.id == Group.plan_id).join(Provider, Provider.id == Plan.provider_id)
-        .where(Provider.slug == provider_slug, Group.key == key, Plan.status == "published")
+        of_live_plans(select(Group)).join(Provider, Provider.id == Plan.provider_id)
+        .where(Provider.slug == provider_slug, Group.key == key)
         .options(selectinload(Group.slots), selectinload(Group.course), selectinload(Group.venue))
         .order_by(Plan.published_at.desc(), Plan.id.desc()).limit(1)
     ).first()

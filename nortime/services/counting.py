@@ -30,7 +30,8 @@ from ..coordinators.tables import TOTAL, Column, CountTable, Row
 from ..db import db
 from ..models import (Attendance, Course, Group, Learner, Municipality, Place, Placement, Plan, Provider, Rota, Term,
                       Unplacement, Venue)
-from .timetable import group_sessions, published_plan
+from .plans import current_live_plans
+from .timetable import group_sessions
 
 REASON_ORDER = ("rota_conflict", "no_venue_in_reach", "no_course_at_level", "group_full", "too_few_for_group",
                 "no_teacher", "locked_out", "unknown")
@@ -108,16 +109,6 @@ def week_label(monday: dt.date) -> str:
 
 
 # --- Facts ------------------------------------------------------------------------
-
-
-def published_plans() -> dict[int, Plan]:
-    """Each provider's currently published plan, by provider id."""
-    plans = {}
-    for provider_id in db.session.scalars(select(Provider.id)):
-        plan = published_plan(provider_id)
-        if plan is not None:
-            plans[provider_id] = plan
-    return plans
 
 
 def learner_facts(plans: dict[int, Plan]) -> list[LearnerFacts]:
@@ -394,7 +385,7 @@ def what_if_label(signal: dict, venues: dict[str, str], courses: dict[str, str])
 def region_counts(now: dt.datetime | None = None) -> RegionCounts:
     """Every table of the coordinators' dashboard, with the small-number rule applied."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    plans = published_plans()
+    plans = current_live_plans()
     facts = learner_facts(plans)
     municipality_names = dict(db.session.execute(select(Municipality.number, Municipality.name)).tuples().all())
     groups = plan_sessions(plans)

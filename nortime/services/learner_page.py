@@ -39,12 +39,13 @@ def learner_by_token(token: str) -> Learner | None:
 
 
 def status_of(learner: Learner) -> LearnerStatus:
-    """Where the latest published plan of the learner's provider puts them, and why."""
-    from .timetable import feed_urls, group_sessions, published_plan
+    """Where the live plan of the learner's provider's current term puts them, and why."""
+    from .plans import current_live_plan
+    from .timetable import feed_urls, group_sessions
 
     if learner.withdrawn_at is not None:
         return LearnerStatus("withdrawn")
-    plan = published_plan(learner.provider_id) if learner.provider_id is not None else None
+    plan = current_live_plan(learner.provider_id)
     if plan is None:
         return LearnerStatus("waiting")
     placement = db.session.scalars(select(Placement).where(Placement.plan_id == plan.id,
@@ -57,7 +58,7 @@ def status_of(learner: Learner) -> LearnerStatus:
     unplaced = db.session.scalars(select(Unplacement).where(Unplacement.plan_id == plan.id,
                                                            Unplacement.learner_id == learner.id)).first()
     if unplaced is not None:
-        return LearnerStatus("unplaced", plan, explanation=explain(unplaced.reasons or [], learner))
+        return LearnerStatus("unplaced", plan, explanation=explain(unplaced.reasons or [], learner, plan))
     return LearnerStatus("waiting", plan)  # signed up after this plan was made
 
 

@@ -23,6 +23,7 @@ from ..models import (
     Place,
     Placement,
     Plan,
+    PlanChange,
     Provider,
     SolveRun,
     Teacher,
@@ -31,8 +32,10 @@ from ..models import (
     Unplacement,
     Venue,
     WEEKDAYS,
+    utcnow,
 )
 from .rota_days import clock_text
+from .plans import live_plan, lock_term
 
 FORMAT = "nortime.problem/1"
 LEARNER_PREFIX = "L"
@@ -72,11 +75,6 @@ def current_term(provider: Provider, today: dt.date | None = None) -> Term | Non
         if term.last_day >= today:
             return term
     return terms[-1] if terms else None
-
-
-def published_plan(provider: Provider, term: Term) -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.provider_id == provider.id, Plan.term_id == term.id,
-                                                Plan.status == "published").order_by(Plan.published_at.desc()))
 
 
 def draft_plan(provider: Provider, term: Term) -> Plan | None:
@@ -182,7 +180,7 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     plan; pass a draft to re-run it with minimal changes, or None for a fresh start.
     """
     if base_plan is True:
-        base_plan = published_plan(provider, term)
+        base_plan = live_plan(provider, term)
     problem = problem_frame(provider, term)
     learners = [learner_json(learner) for learner in active_learners(provider)]
     learners += [dict(extra) for extra in extra_learners]
@@ -280,6 +278,7 @@ def apply_solution(run: SolveRun) -> Plan:
         raise PlanningError(f"solve run {run.id} has no solution yet")
     provider, term = db.session.get(Provider, run.provider_id), db.session.get(Term, run.term_id)
     try:
+        lock_term(term)  # a publish of the old draft goes first or waits; the live plan is never deleted
         for old in db.session.scalars(select(Plan).where(Plan.provider_id == provider.id, Plan.term_id == term.id,
                                                          Plan.status == "draft")):
             db.session.delete(old)
@@ -292,11 +291,76 @@ def apply_solution(run: SolveRun) -> Plan:
     return plan
 
 
-def publish(plan: Plan, **options) -> Plan:
-    """Make a draft the live timetable (see services.publishing.publish)."""
-    from .publishing import publish as publish_plan
+def import_solution(provider: Provider, term: Term, solution: object, *, user_id: int | None = None) -> Plan:
+    """A solution made elsewhere (an upload) becomes the draft, once it keeps every hard rule; commits.
 
-    return publish_plan(plan, **options)
+    It is checked against the problem as it is now (learners, rotas, the live plan's locks);
+    PlanningError lists the broken rules, and then nothing is stored.
+    """
+    problem = build_problem(provider, term)
+    broken = solution_violations(problem, solution)
+    if broken:
+        raise PlanningError(violations_text(broken))
+    now = utcnow()
+    run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", purpose="import", problem=problem,
+                   solution=solution, created_by_id=user_id, started_at=now, finished_at=now)
+    db.session.add(run)
+    db.session.flush()
+    return apply_solution(run)
+
+
+# --- hard rules ------------------------------------------------------------------------
+
+
+def solution_violations(problem: Mapping, solution: object) -> list:
+    """The hard rules `solution` breaks for `problem` (solver.verify); [] when it keeps them all."""
+    from solver import verify
+
+    return verify(problem, solution)
+
+
+def plan_violations(plan: Plan) -> list:
+    """The hard rules the plan breaks, judged on the database as it is now.
+
+    The plan is its own `current`, so its locks hold by definition. A learner staff
+    placed with an override (a PlanChange with a reason) is not held to the rules
+    about fitting the group: level, travel and attendable share.
+    """
+    problem = build_problem(plan.provider, plan.term, base_plan=plan)
+    keys = {entry["id"] for entry in problem["learners"]}
+    groups = []
+    for group in plan.groups:
+        entry = group_json(group, keys)
+        entry.pop("sessions")
+        groups.append(entry)
+    overridden = {learner_key(number) for number in db.session.scalars(
+        select(PlanChange.learner_id).where(PlanChange.plan_id == plan.id, PlanChange.override.is_(True)))}
+    return [violation for violation in solution_violations(problem, {"groups": groups})
+            if not (violation.learner in overridden and violation.rule in OVERRIDABLE_RULES)]
+
+
+OVERRIDABLE_RULES = ("level", "travel", "attendable_share")
+SHOWN_VIOLATIONS = 5
+
+
+def rule_title(code: str) -> str:
+    """A hard rule's name in the reader's language (codes: solver/rules.py)."""
+    titles = {
+        "problem": _("Set-up"), "format": _("File format"), "unknown_id": _("Unknown name"),
+        "pattern": _("Weekly times"), "room": _("Rooms"), "teacher": _("Teacher"), "travel": _("Travel"),
+        "level": _("Level"), "group_size": _("Group size"), "attendable_share": _("Rota"),
+        "one_group": _("One group each"), "lock": _("Locked"), "figures": _("Figures"),
+    }
+    return titles.get(code, code)
+
+
+def violations_text(violations: list) -> str:
+    """The broken rules in a few lines: the rule's name translated, the optimizer's detail as it wrote it."""
+    lines = [f"{rule_title(v.rule)}: {v.message}" for v in violations[:SHOWN_VIOLATIONS]]
+    text = _("Hard rules broken: %(n)d.", n=len(violations)) + " " + " ".join(lines)
+    if len(violations) > SHOWN_VIOLATIONS:
+        text += " " + _("Not shown: %(n)d more.", n=len(violations) - SHOWN_VIOLATIONS)
+    return text
 
 
 # --- adjusting a draft ------------------------------------------------------------
@@ -318,26 +382,45 @@ def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> f
 
 
 def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
-    """Why `learner` cannot go into `group` (empty when they can), and their attendable share there."""
+    """Why `learner` cannot go into `group` (empty when they can), and their attendable share there.
+
+    The seat count here is a first look; `seats.seat_learner` checks it again under a lock.
+    """
+    from .seats import seat_limit
+
+    problems = placing_problems(plan, learner, group)
+    if problems:
+        return problems, None
+    if len(group.placements) >= seat_limit(group):
+        problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
+                          max=seat_limit(group)))
+    fit, share = fit_problems(plan, learner, group)
+    return problems + fit, share
+
+
+def placing_problems(plan: Plan, learner: Learner, group: Group) -> list[str]:
+    """What rules out the move whatever the fit: another plan or provider, the same group, a lock elsewhere."""
+    if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
+        return [_("This learner or group does not belong to this plan.")]
+    current = _placement(plan, learner)
+    if current is not None and current.group_id == group.id:
+        return [_("%(name)s is in this group already.", name=learner.name)]
+    if current is not None and current.locked:
+        return [_("%(name)s is locked in group %(group)s; unlock them first.",
+                  name=learner.name, group=current.group.key)]
+    return []
+
+
+def fit_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float]:
+    """Whether the group suits the learner (level, travel, rota), and their attendable share there."""
     from solver.problem import read_problem
     from solver.travel import travel_minutes_between
 
-    if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
-        return [_("This learner or group does not belong to this plan.")], None
     problems = []
-    current = _placement(plan, learner)
-    if current is not None and current.group_id == group.id:
-        return [_("%(name)s is in this group already.", name=learner.name)], None
-    if current is not None and current.locked:
-        problems.append(_("%(name)s is locked in group %(group)s; unlock them first.",
-                          name=learner.name, group=current.group.key))
     course = group.course
     if learner.level != course.level:
         problems.append(_("Level: %(name)s is at %(level)s, the group learns %(course_level)s.",
                           name=learner.name, level=learner.level, course_level=course.level))
-    if len(group.placements) >= course.max_group:
-        problems.append(_("Capacity: the group is full (%(n)d of %(max)d).", n=len(group.placements),
-                          max=course.max_group))
     problem_json = problem_frame(plan.provider, plan.term)
     problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
     minutes = travel_minutes_between(problem, learner.home_place_id, group.venue.place_id)
@@ -355,26 +438,6 @@ def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str]
 def _placement(plan: Plan, learner: Learner) -> Placement | None:
     return db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
                                                      Placement.learner_id == learner.id))
-
-
-def move_learner(plan: Plan, learner: Learner, group: Group) -> Placement:
-    """Put a learner into a group of a draft, locked there so that a re-run keeps them; PlanningError lists why not."""
-    if plan.status != "draft":
-        raise PlanningError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
-    problems, share = move_problems(plan, learner, group)
-    if problems:
-        raise PlanningError(" ".join(problems))
-    current = _placement(plan, learner)
-    if current is not None:
-        db.session.delete(current)
-    for unplaced in list(plan.unplaced):
-        if unplaced.learner_id == learner.id:
-            plan.unplaced.remove(unplaced)
-    db.session.flush()
-    placement = Placement(plan_id=plan.id, group=group, learner_id=learner.id, attendable_share=share, locked=True)
-    db.session.add(placement)
-    db.session.commit()
-    return placement
 
 
 def set_locked(item: Group | Placement, locked: bool) -> None:

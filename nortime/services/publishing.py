@@ -15,10 +15,13 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 
 from ..db import db
 from .. import mail
-from ..models import Group, Learner, Plan, SessionChange, utcnow
+from ..models import Group, Learner, Plan, PlanChange, SessionChange, utcnow
+from .planning import plan_violations, violations_text
+from .plans import live_plan, lock_term
 
 log = logging.getLogger(__name__)
 SHORT_NOTICE = dt.timedelta(hours=48)
@@ -90,25 +93,38 @@ def _check_complete(plan: Plan) -> None:
                                  group=group.key, n=len(group.slots), m=group.course.sessions_per_week))
 
 
-def publish(plan: Plan, *, notify: bool = True) -> Plan:
+def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> Plan:
     """Make a draft the provider's live timetable, archiving the previous one, in one transaction.
 
+    The term is locked first (`plans.lock_term`), so two publishes, or a publish and a
+    finishing solve, never interleave: exactly one plan of the term is live afterwards.
     Learners whose course, venue or times are new get an e-mail in their language (when configured).
     """
     if plan.status != "draft":
         raise PublishError(_("Only a draft can be published; this plan is %(status)s.", status=plan.status))
-    previous = list(db.session.scalars(select(Plan).where(
-        Plan.provider_id == plan.provider_id, Plan.term_id == plan.term_id, Plan.status == "published")))
-    before = {placement.learner_id: _signature(placement.group)
-              for old in previous for group in old.groups for placement in group.placements}
     try:
+        lock_term(plan.term_id)
+        try:
+            db.session.refresh(plan)  # what it is now, after whoever held the lock
+        except InvalidRequestError:  # a newer solve replaced this draft meanwhile
+            raise PublishError(_("This draft was replaced by a newer one; review that one before publishing.")) \
+                from None
+        if plan.status != "draft":
+            raise PublishError(_("Only a draft can be published; this plan is %(status)s.", status=plan.status))
+        previous = live_plan(plan.provider_id, plan.term_id)
+        before = {placement.learner_id: _signature(placement.group)
+                  for group in (previous.groups if previous else []) for placement in group.placements}
         _check_complete(plan)
-        for old in previous:
-            carry_session_changes(old, plan)
-            old.status = "archived"
-        db.session.flush()
+        broken = plan_violations(plan)
+        if broken:
+            raise PublishError(violations_text(broken))
+        if previous is not None:
+            carry_session_changes(previous, plan)
+            previous.status = "archived"
+        db.session.flush()  # archived before the new one is live: the one-live-plan index never sees two
         plan.status = "published"
         plan.published_at = utcnow()
+        db.session.add(PlanChange(plan_id=plan.id, kind="published", created_by_id=user_id))
         db.session.commit()
     except Exception:
         db.session.rollback()

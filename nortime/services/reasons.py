@@ -44,11 +44,12 @@ def _slot_list(details: Mapping) -> list[tuple[int, int]]:
     return found
 
 
-def _group(details: Mapping) -> Group | None:
+def _group(details: Mapping, plan) -> Group | None:
+    """The group a reason names, in the plan the reason comes from (None without a plan)."""
     key = details.get("group")
-    if not isinstance(key, str):
+    if not isinstance(key, str) or plan is None:
         return None
-    return db.session.scalars(select(Group).where(Group.key == key).order_by(Group.id.desc()).limit(1)).first()
+    return db.session.scalar(select(Group).where(Group.plan_id == plan.id, Group.key == key))
 
 
 def _venue(details: Mapping, group: Group | None) -> Venue | None:
@@ -132,8 +133,8 @@ def _term_slots(learner) -> list[tuple[int, int]]:
         if term is not None else []
 
 
-def _rota_conflict(details: Mapping, learner) -> list[str]:
-    group = _group(details)
+def _rota_conflict(details: Mapping, learner, plan) -> list[str]:
+    group = _group(details, plan)
     venue = _venue(details, group)
     slots = _slot_list(details)
     if not slots and group is not None:
@@ -178,14 +179,14 @@ def _rota_conflict(details: Mapping, learner) -> list[str]:
     return sentences
 
 
-def _one(reason: Mapping, learner) -> list[str]:
+def _one(reason: Mapping, learner, plan) -> list[str]:
     code = reason.get("code")
     details = reason.get("details") or {}
     if not isinstance(details, Mapping):
         details = {}
     level = details.get("level") or getattr(learner, "level", "")
     if code == "rota_conflict":
-        return _rota_conflict(details, learner)
+        return _rota_conflict(details, learner, plan)
     if code == "no_course_at_level":
         return [_("There is no course at level %(level)s this term.", level=level)]
     if code == "no_venue_in_reach":
@@ -199,7 +200,7 @@ def _one(reason: Mapping, learner) -> list[str]:
         if home and travel is not None:
             return [_("No course place is within %(minutes)s minutes of %(home)s.", minutes=travel, home=home)]
         return [_("No course place is close enough to where you live.")]
-    group = _group(details)
+    group = _group(details, plan)
     venue = _venue(details, group)
     slots = _slot_list(details) or ([(slot.weekday, slot.start.hour * 60 + slot.start.minute) for slot in group.slots]
                                     if group is not None else [])
@@ -232,13 +233,16 @@ def _one(reason: Mapping, learner) -> list[str]:
     return [message] if isinstance(message, str) and message else [_("We could not find a group for you this time.")]
 
 
-def describe_reasons(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
-    """The optimizer's reasons as short plain sentences in the current language (duplicates removed)."""
+def describe_reasons(reasons: Iterable[Mapping] | None, learner=None, plan=None) -> list[str]:
+    """The optimizer's reasons as short plain sentences in the current language (duplicates removed).
+
+    `plan` is the plan the reasons come from; a group a reason names is looked up there only.
+    """
     sentences: list[str] = []
     for reason in reasons or ():
         if not isinstance(reason, Mapping):
             continue
-        for sentence in _one(reason, learner):
+        for sentence in _one(reason, learner, plan):
             if sentence not in sentences:
                 sentences.append(sentence)
     return sentences
@@ -273,5 +277,5 @@ def help_hints(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
     return hints
 
 
-def explain(reasons, learner=None) -> Explanation:
-    return Explanation(describe_reasons(reasons, learner), help_hints(reasons, learner))
+def explain(reasons, learner=None, plan=None) -> Explanation:
+    return Explanation(describe_reasons(reasons, learner, plan), help_hints(reasons, learner))

@@ -14,7 +14,8 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from ..db import db
-from ..models import FeedToken, Group, Learner, Placement, Plan, Teacher
+from ..models import FeedToken, Group, Learner, Placement, Teacher
+from .plans import current_live_plan, of_live_plans
 
 STATUSES = ("confirmed", "cancelled", "moved")
 FEED_KINDS = ("learner", "teacher", "group", "venue", "municipality", "provider")
@@ -61,7 +62,7 @@ def group_sessions(group: Group) -> list[Session]:
     Closed dates are left out; a SessionChange marks its occurrence cancelled
     or moves it to the new (local wall-clock) times. A change on a date that
     is not an occurrence is ignored. The caller decides whether the group's
-    plan is one that may be shown (see `published_plan`).
+    plan is one that may be shown (see `services.plans`).
     """
     term = group.plan.term
     zone = ZoneInfo(term.timezone)
@@ -85,20 +86,14 @@ def group_sessions(group: Group) -> list[Session]:
     return sessions
 
 
-def published_plan(provider_id: int) -> Plan | None:
-    """The provider's published plan (the most recently published one), or None."""
-    return db.session.scalars(
-        select(Plan).where(Plan.provider_id == provider_id, Plan.status == "published")
-        .order_by(Plan.published_at.desc().nulls_last(), Plan.id.desc()).limit(1)
-    ).first()
-
-
 def published_group_for(learner: Learner) -> Group | None:
-    """The group the learner is placed in by a published plan, or None."""
+    """The group the live plan of the learner's provider's current term places them in, or None."""
+    plan = current_live_plan(learner.provider_id)
+    if plan is None:
+        return None
     return db.session.scalars(
-        select(Group).join(Placement, Placement.group_id == Group.id).join(Plan, Plan.id == Group.plan_id)
-        .where(Placement.learner_id == learner.id, Plan.status == "published")
-        .order_by(Plan.published_at.desc().nulls_last(), Plan.id.desc()).limit(1)
+        select(Group).join(Placement, Placement.group_id == Group.id)
+        .where(Placement.learner_id == learner.id, Placement.plan_id == plan.id)
     ).first()
 
 
@@ -111,8 +106,7 @@ def learner_sessions(learner: Learner) -> list[Session]:
 def published_groups_of_teacher(teacher: Teacher) -> list[Group]:
     """Groups the teacher teaches in published plans."""
     return list(db.session.scalars(
-        select(Group).join(Plan, Plan.id == Group.plan_id)
-        .where(Group.teacher_id == teacher.id, Plan.status == "published").order_by(Group.key)
+        of_live_plans(select(Group)).where(Group.teacher_id == teacher.id).order_by(Group.key)
     ))
 
 

@@ -6,13 +6,14 @@ from sqlalchemy import select, text
 
 from nortime.db import db
 from nortime.models import (
-    CandidateSlot, Course, Group, GroupSlot, Municipality, Place, Plan, Provider, Term, Venue,
+    CandidateSlot, Course, Group, GroupSlot, Learner, Municipality, Place, Placement, Plan, Provider, Teacher,
+    TeacherAvailability, Term, Venue, VenueOpening,
 )
 
 
 @pytest.fixture
 def draft(app):
-    """A provider with one venue and a draft plan of one group, nothing published yet."""
+    """A provider with one venue and a draft plan of one group that keeps every hard rule, nothing published yet."""
     with app.app_context():
         db.session.add(Municipality(number="5530", name="Senja"))
         db.session.add(Place(id="finnsnes", name="Finnsnes", municipality_number="5530", lat=69.23, lon=17.98))
@@ -20,12 +21,19 @@ def draft(app):
         term = Term(provider=provider, name="Vår", first_day=dt.date(2027, 1, 4), last_day=dt.date(2027, 6, 18))
         term.slots = [CandidateSlot(day="tue", start=dt.time(18))]
         venue = Venue(slug="senja-vo", provider=provider, name="Senja voksenopplæring", place_id="finnsnes")
+        venue.openings = [VenueOpening(days="tue", opens=dt.time(16), closes=dt.time(22))]
         course = Course(slug="nord-a2", provider=provider, term=term, name="Norsk A2 kveld", level="A2",
-                        sessions_per_week=1)
+                        sessions_per_week=1, min_group=1)
+        teacher = Teacher(slug="nord-kari", provider=provider, name="Kari", home_place_id="finnsnes", levels="A2")
+        teacher.availability = [TeacherAvailability(days="tue", start=dt.time(16), end=dt.time(22))]
+        learner = Learner(provider=provider, name="Ola", email="ola@example.org", home_place_id="finnsnes",
+                          level="A2")
         plan = Plan(provider=provider, term=term, status="draft")
-        group = Group(plan=plan, key="a2-finnsnes-1", course=course, venue=venue, sessions=20)
+        group = Group(plan=plan, key="a2-finnsnes-1", course=course, venue=venue, teacher=teacher, sessions=20)
         group.slots = [GroupSlot(day="tue", weekday=1, start=dt.time(18))]
-        db.session.add_all([provider, term, venue, course, plan, group])
+        db.session.add_all([provider, term, venue, course, teacher, learner, plan, group])
+        db.session.flush()
+        db.session.add(Placement(plan_id=plan.id, group=group, learner_id=learner.id))
         db.session.commit()
         return plan.id
 
@@ -75,9 +83,11 @@ def test_a_group_page_appears_when_published_and_follows_the_next_publish(app, c
         old = db.session.get(Plan, draft)
         plan = Plan(provider_id=old.provider_id, term_id=old.term_id, status="draft")
         group = Group(plan=plan, key="a2-finnsnes-1", course_id=old.groups[0].course_id,
-                      venue_id=old.groups[0].venue_id, sessions=20)
+                      venue_id=old.groups[0].venue_id, teacher_id=old.groups[0].teacher_id, sessions=20)
         group.slots = [GroupSlot(day="tue", weekday=1, start=dt.time(18))]
         db.session.add_all([plan, group])
+        db.session.flush()
+        db.session.add(Placement(plan_id=plan.id, group=group, learner_id=old.groups[0].placements[0].learner_id))
         db.session.commit()
         next_plan = plan.id
         db.session.remove()

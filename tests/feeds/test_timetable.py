@@ -54,18 +54,19 @@ def test_closed_dates_are_left_out_and_changes_applied(app, timetable):
 def test_learner_sessions_only_from_published_plans(app, timetable):
     from nortime.db import db
     from nortime.models import Plan
-    from nortime.services.timetable import group_sessions, learner_sessions, published_group_for, published_plan
+    from nortime.services.plans import current_live_plan
+    from nortime.services.timetable import group_sessions, learner_sessions, published_group_for
 
     with app.app_context():
         group, learner = load(app, timetable)
         assert published_group_for(learner).id == group.id
-        assert published_plan(timetable.provider_id).id == timetable.plan_id
+        assert current_live_plan(timetable.provider_id).id == timetable.plan_id
         assert learner_sessions(learner) == group_sessions(group) and len(group_sessions(group)) > 40
         db.session.get(Plan, timetable.plan_id).status = "draft"
         db.session.commit()
         assert published_group_for(learner) is None
         assert learner_sessions(learner) == []
-        assert published_plan(timetable.provider_id) is None
+        assert current_live_plan(timetable.provider_id) is None
 
 
 def test_feed_urls_use_base_url_or_request_host(app, timetable):

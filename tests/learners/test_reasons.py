@@ -71,6 +71,7 @@ def test_the_optimizers_own_details_are_read(region, learner_token):
                        GroupSlot(day="thu", weekday=3, start=dt.time(18, 0))]
         db.session.add_all([plan, group])
         db.session.commit()
+        plan_id = plan.id
     slots = [{"day": "tue", "start": "18:00"}, {"day": "thu", "start": "18:00"}]
     reasons = [
         {"code": "rota_conflict", "details": {"group": "mtvo-a2-finnsnes-vo-1", "share": 0.5, "needed": 0.75}},
@@ -85,7 +86,7 @@ def test_the_optimizers_own_details_are_read(region, learner_token):
         {"code": "group_full", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "slots": slots, "rooms": 2}},
     ]
     with region.test_request_context("/?lang=en"):
-        text = "\n".join(describe_reasons(reasons, _learner(learner_token)))
+        text = "\n".join(describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plan_id)))
     assert "Tuesday 18:00 in Finnsnes: your evening shifts in week 2 of your rota." in text
     assert "You could come to 50% of the lessons. The course asks for at least 75%." in text
     assert "the class times clash with" in text and "40%" in text
@@ -96,3 +97,29 @@ def test_the_optimizers_own_details_are_read(region, learner_token):
     with region.test_request_context("/?lang=en"):
         hints = help_hints(reasons, _learner(learner_token))
     assert "If you can travel 45 minutes, you can reach Midt-Troms voksenopplæring Finnsnes." in hints[1]
+
+
+def test_a_reason_names_the_group_of_its_own_plan_not_a_newer_draft(region, learner_token):
+    """The live plan's explanation shows the live group's times even when a newer draft reuses its key."""
+    import datetime as dt
+
+    from nortime.models import Group, GroupSlot, Plan, Provider, Term, Venue
+
+    with region.app_context():
+        provider = db.session.query(Provider).filter_by(slug="mtvo").one()
+        term = db.session.query(Term).filter_by(provider_id=provider.id).one()
+        venue = db.session.query(Venue).filter_by(slug="finnsnes-vo").one()
+        plans = {}
+        for status, day, weekday in (("published", "tue", 1), ("draft", "sat", 5)):
+            plan = Plan(provider=provider, term=term, status=status)
+            group = Group(plan=plan, key="mtvo-a2-finnsnes-vo-1", course=provider.courses[1], venue=venue)
+            group.slots = [GroupSlot(day=day, weekday=weekday, start=dt.time(18, 0))]
+            db.session.add_all([plan, group])
+            db.session.commit()
+            plans[status] = plan.id
+    reasons = [{"code": "group_full", "details": {"group": "mtvo-a2-finnsnes-vo-1"}}]
+    with region.test_request_context("/?lang=en"):
+        live = describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plans["published"]))
+        draft = describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plans["draft"]))
+    assert "Tuesday 18:00" in live[0] and "Saturday" not in live[0]
+    assert "Saturday 18:00" in draft[0]

@@ -50,33 +50,81 @@ def demo_app(app, demo_template):
 
 
 def hand_solution(problem: dict, groups: int = 2, status: str = "feasible", members: int | None = None) -> dict:
-    """A small solution in the spec's form, made by hand from a problem (one group per course, in order).
-
-    It is not checked against rotas: it only exercises what the web app does with a solution.
+    """A small solution in the spec's form, made by hand from a problem: one group for each of the first
+    `groups` courses that can have one, at the first venue and weekly slots that keep every hard rule,
+    with a teacher of its own and (up to `members` of) the learners of its level who can come.
+    `solver.verify` finds nothing to fault in it.
     """
-    by_day = {}
-    for slot in problem["slots"]:
-        by_day.setdefault(slot["day"], slot)
-    days = list(by_day.values())
-    taken = set()
+    from itertools import combinations
+
+    from solver import verify
+    from solver.options import build_options
+    from solver.problem import read_problem
+    from solver.rules import attendable_share, in_reach, pattern_faults, share_enough
+
+    parsed = read_problem(problem)
+    options = build_options(parsed)
+    learner_index = {learner.id: i for i, learner in enumerate(parsed.learners)}
+    course_index = {course.id: i for i, course in enumerate(parsed.courses)}
+    venue_index = {venue.id: i for i, venue in enumerate(parsed.venues)}
+    teacher_index = {teacher.id: i for i, teacher in enumerate(parsed.teachers)}
+    slot_index = {(slot["day"], slot["start"]): i for i, slot in enumerate(problem["slots"])}
+    taken: set[str] = set()
+    busy_days: set[tuple[str, str]] = set()  # (venue, day) already used: rooms never clash
+    busy_teachers: set[str] = set()  # a teacher each: teachers never clash
     solution_groups, attendance = [], {}
     for course in problem["courses"][:groups]:
-        venue = (course.get("venues") or [problem["venues"][0]["id"]])[0]
-        teacher = next((t["id"] for t in problem["teachers"] if course["level"] in t["levels"]), None)
-        chosen = [learner["id"] for learner in problem["learners"]
-                  if learner["level"] == course["level"] and learner["id"] not in taken][:members or course["max_group"]]
-        taken.update(chosen)
-        attendance.update({member: 0.9 for member in chosen})
-        solution_groups.append({"id": f"{course['id']}-{venue}-1", "course": course["id"], "venue": venue,
-                                "teacher": teacher, "slots": days[:course["sessions_per_week"]],
-                                "learners": chosen, "sessions": 30})
+        c = course_index[course["id"]]
+        level = [entry["id"] for entry in problem["learners"]
+                 if entry["level"] == course["level"] and entry["id"] not in taken]
+        found = None
+        for venue in course.get("venues") or [v["id"] for v in problem["venues"]]:
+            v = venue_index[venue]
+            reach = [key for key in level if in_reach(options, learner_index[key], v)]
+            for days in combinations(problem["slots"], course["sessions_per_week"]):
+                slots = [slot_index[(slot["day"], slot["start"])] for slot in days]
+                if len(reach) < course["min_group"] or any((venue, slot["day"]) in busy_days for slot in days) \
+                        or pattern_faults(options, c, v, slots):
+                    continue
+                shares = {key: attendable_share(options, learner_index[key], c, v, slots) for key in reach}
+                chosen = [key for key in reach if share_enough(options, c, shares[key])][:members or course["max_group"]]
+                teacher = next((t["id"] for t in problem["teachers"] if course["level"] in t["levels"]
+                                and t["id"] not in busy_teachers and t["max_sessions_per_week"] >= len(slots)
+                                and all(options.teacher_slots[teacher_index[t["id"]], c, s] for s in slots)), None)
+                if len(chosen) >= course["min_group"] and teacher is not None:
+                    found = ({"id": f"{course['id']}-{venue}-1", "course": course["id"], "venue": venue,
+                              "teacher": teacher, "slots": list(days), "learners": chosen,
+                              "sessions": int(options.availability.total[slots].sum())},
+                             {key: round(shares[key], 3) for key in chosen})
+                    break
+            if found:
+                break
+        if found is None:
+            continue
+        solution_groups.append(found[0])
+        attendance.update(found[1])
+        taken.update(found[0]["learners"])
+        busy_days.update((found[0]["venue"], slot["day"]) for slot in found[0]["slots"])
+        busy_teachers.add(found[0]["teacher"])
+    placed = sum(entry.get("priority", 1) for entry in problem["learners"] if entry["id"] in taken)
     unplaced = [{"learner": learner["id"],
                  "reasons": [{"code": "group_full", "message": "every group that suits them is full",
                               "details": {}}]}
                 for learner in problem["learners"] if learner["id"] not in taken]
-    return {"format": "nortime.solution/1", "status": status, "placed": len(taken), "placed_bound": len(taken),
-            "groups": solution_groups, "attendance": attendance, "unplaced": unplaced,
-            "stats": {"seconds": 0.1}, "errors": []}
+    solution = {"format": "nortime.solution/1", "status": status, "placed": placed, "placed_bound": placed,
+                "groups": solution_groups, "attendance": attendance, "unplaced": unplaced,
+                "stats": {"seconds": 0.1}, "errors": []}
+    assert verify(problem, solution) == [], verify(problem, solution)
+    return solution
+
+
+def allow_small_groups(provider, minimum: int = 1) -> None:
+    """Let the provider's courses run with as few as `minimum` learners (hand-made plans with small groups)."""
+    from nortime.db import db
+
+    for course in provider.courses:
+        course.min_group = minimum
+    db.session.commit()
 
 
 @pytest.fixture
@@ -120,3 +168,34 @@ def in_english(client):
     with client.session_transaction() as session:
         session["lang"] = "en"
     return client
+
+
+def in_threads(app, *jobs):
+    """Run each job (a function of no arguments) in its own thread and app context, all starting together.
+
+    Returns what each returned, or the exception it raised, in the order given.
+    """
+    import threading
+
+    from nortime.db import db
+
+    start = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        with app.app_context():
+            try:
+                start.wait()
+                results[index] = job()
+            except Exception as error:  # handed back to the test, which says what it expects
+                db.session.rollback()
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -14,6 +14,7 @@ from nortime import jobs
 from nortime.db import db
 from nortime.models import Plan, Provider, SolveRun
 from nortime.services import planning, publishing
+from nortime.services.plans import live_plan
 
 from .conftest import hand_solution
 
@@ -110,7 +111,7 @@ def test_a_killed_worker_fails_the_run_and_leaves_the_published_plan(demo_app):
         run = jobs.wait(run.id, timeout=30)
         assert run.status == "failed"
         assert "published plan is unchanged" in run.error
-        assert planning.published_plan(provider, term).id == published.id
+        assert live_plan(provider, term).id == published.id
         assert planning.draft_plan(provider, term) is None
         # And the provider may plan again at once.
         assert jobs.active_run(provider) is None
@@ -181,7 +182,7 @@ def test_with_redis_a_killed_work_horse_fails_the_run(rq_app, tmp_path):
         run = jobs.wait(run.id, timeout=10)
         assert run.status == "failed", run.progress
         assert "published plan is unchanged" in run.error
-        assert planning.published_plan(provider, term).id == published.id
+        assert live_plan(provider, term).id == published.id
         assert db.session.scalar(select(func.count()).select_from(Plan).where(Plan.status == "draft")) == 0
 
 
@@ -202,3 +203,48 @@ def test_the_plan_button_refuses_a_second_run_with_a_message(demo_app, staff, lo
     assert (status["status"], status["placed"], status["review_url"]) == ("queued", None, None)
     with demo_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SolveRun)) == 1
+
+
+def test_a_plan_command_killed_by_sigkill_fails_its_run_and_blocks_nothing(demo_app, tmp_path):
+    with demo_app.app_context():
+        provider, term = _provider()
+        provider_id = provider.id
+    environment = dict(os.environ, NORTIME_DATABASE_URL=demo_app.config["SQLALCHEMY_DATABASE_URI"],
+                       NORTIME_SECRET_KEY=demo_app.config["SECRET_KEY"],
+                       NORTIME_INSTANCE_PATH=str(tmp_path / "instance"))
+    command = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "nortime", "plan",
+                                "--provider", SMALL, "--time-limit", "600"], env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with demo_app.app_context():
+            def running():
+                db.session.expire_all()
+                run = db.session.scalar(select(SolveRun).where(SolveRun.provider_id == provider_id))
+                return run is not None and run.status == "running" and (run.progress or {}).get("updated")
+            _wait_until(running, timeout=120)
+            run = db.session.scalar(select(SolveRun).where(SolveRun.provider_id == provider_id))
+            assert run.job_id.startswith("cli:") and run.progress["pid"] == command.pid
+        command.send_signal(signal.SIGKILL)
+        command.wait(timeout=30)  # reaped: its process id is free again
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    with demo_app.app_context():
+        provider, term = _provider()
+        assert jobs.active_run(provider, None) is None
+        run = _reload(run.id)
+        assert run.status == "failed" and "command that ran it is gone" in run.error
+        assert jobs.create_run(provider, term, planning.build_problem(provider, term)).status == "queued"
+
+
+def test_a_run_never_handed_to_a_worker_is_failed_after_a_while(demo_app):
+    with demo_app.app_context():
+        demo_app.config["SOLVER_STALE_SECONDS"] = 5
+        provider, term = _provider()
+        run = jobs.create_run(provider, term, planning.build_problem(provider, term))
+        assert jobs.refresh(run).status == "queued"  # its starter may still hand it on
+        run.created_at = run.created_at.replace(year=run.created_at.year - 1)
+        db.session.commit()
+        assert jobs.active_run(provider, None) is None
+        assert _reload(run.id).status == "failed"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from nortime.db import db
 from nortime.models import Plan, Provider, SessionChange, SolveRun
 from nortime.services import planning, publishing
+from nortime.services.plans import live_plan
 
 from .conftest import hand_solution
 
@@ -36,7 +37,7 @@ def test_publishing_archives_the_previous_plan(demo_app):
         first = publishing.publish(_draft())
         second = publishing.publish(_draft(groups=3))
         assert _statuses(first.provider_id) == {first.id: "archived", second.id: "published"}
-        assert planning.published_plan(second.provider, second.term) == second
+        assert live_plan(second.provider, second.term) == second
         with pytest.raises(publishing.PublishError):
             publishing.publish(second)
 

@@ -54,14 +54,15 @@ def test_a_term_set_up_from_scratch_with_commands_can_be_planned(app, runner, tm
     output = _cli(runner, "plan", "--provider", "senja-vo", "--time-limit", "1", "--publish")
     assert "published plan" in output
     with app.test_request_context():
-        from nortime.services.planning import current_term, published_plan
+        from nortime.services.planning import current_term
+        from nortime.services.plans import live_plan
 
         provider = db.session.scalar(select(Provider).where(Provider.slug == "senja-vo"))
         term = current_term(provider)
         closed = {closed.day: closed.reason for closed in term.closed_dates}
         assert dt.date(2027, 5, 17) in closed and dt.date(2027, 2, 24) in closed  # holiday, winter break
         assert dt.date(2027, 3, 29) in closed  # Easter Monday
-        plan = published_plan(provider, term)
+        plan = live_plan(provider, term)
         assert sum(len(group.placements) for group in plan.groups) >= 3
 
 

@@ -8,12 +8,13 @@ import pytest
 
 import checker
 from optimizer_cases import base_problem, evening_shift_on, learner
-from solver import solve
+from solver import solve, verify
 
 
 def solved(problem, **kwargs):
     solution = solve(problem, time_limit=kwargs.pop("time_limit", 5), workers=2, **kwargs)
     checker.assert_valid(problem, solution)
+    assert verify(problem, solution) == []
     return solution
 
 

@@ -1,7 +1,7 @@
 """The optimizer on the seeded Midt-Troms generator: valid, true reasons, never below the status quo."""
 
 import checker
-from solver import solve
+from solver import solve, verify
 from solver.synthetic import midt_troms_problem
 
 
@@ -9,6 +9,7 @@ def test_midt_troms_solution_is_valid_with_true_reasons():
     problem = midt_troms_problem(learners=70, seed=3)
     solution = solve(problem, time_limit=6, workers=2)
     checker.assert_valid(problem, solution)
+    assert verify(problem, solution) == []
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]
     assert solution["placed"] <= solution["placed_bound"]
 
@@ -30,6 +31,7 @@ def test_far_apart_regions_are_solved_as_parts():
     solution = solve(problem, time_limit=8, workers=2)
     assert solution["stats"]["regions"] == 2
     assert checker.violations(problem, solution) == []
+    assert verify(problem, solution) == []
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]
 
 
@@ -41,4 +43,5 @@ def test_the_counting_model_for_large_problems_gives_valid_timetables(monkeypatc
     problem = midt_troms_problem(learners=90, seed=5)
     solution = solve(problem, time_limit=8, workers=2)
     checker.assert_valid(problem, solution)
+    assert verify(problem, solution) == []
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]

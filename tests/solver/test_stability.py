@@ -5,7 +5,7 @@ import copy
 
 import checker
 from optimizer_cases import base_problem, evening_shift_on, learner
-from solver import solve
+from solver import solve, verify
 
 
 def as_current(solution, locked=()):
@@ -35,10 +35,12 @@ def test_resolving_with_its_own_solution_changes_nothing():
     problem = population()
     first = solve(problem, time_limit=5, workers=2)
     checker.assert_valid(problem, first)
+    assert verify(problem, first) == []
     again = copy.deepcopy(problem)
     again["current"] = as_current(first)
     second = solve(again, time_limit=5, workers=2)
     checker.assert_valid(again, second)
+    assert verify(again, second) == []
     assert second["placed"] == first["placed"]
     assert no_changes(second) and second["stats"]["objective"][1] == 0
     assert {g["id"]: g["learners"] for g in second["groups"]} == {g["id"]: g["learners"] for g in first["groups"]}
@@ -55,6 +57,7 @@ def test_one_more_learner_moves_nobody_unless_more_are_placed():
         again["current"] = as_current(first)
         second = solve(again, time_limit=5, workers=2)
         checker.assert_valid(again, second)
+        assert verify(again, second) == []
         assert second["placed"] >= first["placed"]
         if second["placed"] == first["placed"]:
             assert no_changes(second), second["changes"]
@@ -74,5 +77,6 @@ def test_locked_learners_keep_their_group_through_a_resolve():
         g["learners"] = [l for l in g["learners"] if l not in group["learners"][1:]]
     second = solve(again, time_limit=5, workers=2)
     checker.assert_valid(again, second)
+    assert verify(again, second) == []
     where = {l: g["id"] for g in second["groups"] for l in g["learners"]}
     assert where.get(group["learners"][0]) == group["id"]
