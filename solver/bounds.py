@@ -24,6 +24,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from solver.config import DEFAULT, SolverConfig
 from solver.options import Options
 
 
@@ -134,11 +135,6 @@ def _taught(options: Options, offer) -> np.ndarray:
     return options.teacher_slots[:, offer.course][:, offer.patterns].all(axis=2).any(axis=0)
 
 
-MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
-CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model is proven in about 5-9 s (N=300, 2 cores)
-CLUSTER_MAX_LEARNERS = 300  # building the slot model is not time-limited: only for small clusters
-CLUSTER_WORKERS = 3  # measured on 2 cores: the max-SAT core worker proves it, 8.5 s with 3 workers, 11-21 s with 4-8
-TEACHER_CAPTIVE = 1  # learners whom this few teachers could teach join the captive venues' joint model
 OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
@@ -155,7 +151,7 @@ def able_teachers(options: Options, learner: int) -> set[int]:
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
-                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]], dict]:
+                  seed: int = 0, config: SolverConfig = DEFAULT) -> tuple[int, dict[int, tuple[list[int], int]], dict]:
     """An upper bound on tier 1 that knows the rooms of venues some learners can reach alone.
 
     Every learner with a usable venue counts its priority, except that the learners
@@ -185,7 +181,7 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     # Smallest captive populations first: they are quick, and the largest gets the time left
     # (a run cut short still gives a valid bound).
     for v, learners in sorted(captive.items(), key=lambda item: len(item[1])):
-        if len(learners) < MIN_CAPTIVE:
+        if len(learners) < config.min_captive:
             continue
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
@@ -199,22 +195,22 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats),
     # and the competition for scarce teachers (N=300: the only A1 teacher who works
     # weekends is wanted at both captive venues and by 14 learners inland: 3 seats more).
-    cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
+    cluster = {v for v, learners in captive.items() if len(learners) >= config.min_captive}
     remaining = deadline - time.monotonic()
     cluster_seed: dict = {}
     reaching = sum(1 for vs in venues if vs & cluster)
-    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
+    if len(cluster) >= 2 and remaining >= config.cluster_min_seconds and reaching <= config.cluster_max_learners:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         extra = [l for l, vs in enumerate(venues) if vs and not vs <= cluster
-                 and len(able_teachers(options, l)) <= TEACHER_CAPTIVE]
-        if reaching + sum(1 for l in extra if not venues[l] & cluster) <= CLUSTER_MAX_LEARNERS:
+                 and len(able_teachers(options, l)) <= config.teacher_captive]
+        if reaching + sum(1 for l in extra if not venues[l] & cluster) <= config.cluster_max_learners:
             counted = inside + extra
             value = sum(problem.learners[l].priority for l in counted)
             singles = sum(value_v - most_v for value_v, most_v in
                           ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
                            for v in cluster if v in limits))
             most, groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed,
-                                                extra, [limits[v] for v in cluster if v in limits])
+                                                extra, [limits[v] for v in cluster if v in limits], config)
             cluster_seed = {"cluster": cluster, "groups": groups}
             if most is not None and value - most > singles:
                 total += singles - (value - most)
@@ -226,7 +222,7 @@ EXTRA = "~outside"   # suffix of the course copies that `cluster_model` makes fo
 
 
 def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int],
-                  exact_teachers: bool | None = None, extra: list[int] = ()):
+                  exact_teachers: bool | None = None, extra: list[int] = (), config: SolverConfig = DEFAULT):
     """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
 
     Learners in `counted` keep their priority; `fillers` may fill groups but get
@@ -285,7 +281,8 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
                         offer.suits[offer.row_of[int(l)]] = False
         others = [t for t in range(len(problem.teachers)) if t not in teachers]
         part_options.teacher_slots[others, len(problem.courses):, :] = False
-    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights, exact_teachers)
+    # Only seats count here (and driving, in `solve.captive_start`): the default weights do.
+    model = TimetableModel(part_options, Timetable(part_options), set(), config.weights, exact_teachers, config)
     model.course_of = course_of
     return model, sorted(cluster) + outside, list(counted) + list(fillers)
 
@@ -308,7 +305,7 @@ def groups_back(model, values: dict, venue_of: list[int], learner_of: list[int])
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
                          time_limit: float, workers: int, seed: int, extra: list[int] = (),
-                         limits=()) -> tuple[int | None, list]:
+                         limits=(), config: SolverConfig = DEFAULT) -> tuple[int | None, list]:
     """Proven most priority-weighted `inside` + `extra` learners seated.
 
     `inside` learners have all usable venues in `cluster`; `extra` learners are the
@@ -323,14 +320,14 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     counted = list(inside) + list(extra)
     members = set(counted)
     others = [l for l, vs in enumerate(venues) if vs & cluster and l not in members]
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra))
+    model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra), config=config)
     position = {l: k for k, l in enumerate(counted)}
     model.limit_placements([([position[l] for l in learners], most) for learners, most in limits])
     seats = counted_seats(model)
     if not seats:
         return 0, []
     model.model.maximize(sum(seats))
-    solver = cp_solver(time_limit, min(workers, CLUSTER_WORKERS), seed)
+    solver = cp_solver(time_limit, min(workers, config.cluster_workers), seed)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []

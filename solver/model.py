@@ -32,12 +32,10 @@ from fractions import Fraction
 import numpy as np
 from ortools.sat.python import cp_model
 
+from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
 from solver.timetable import Group, Timetable
 
-EXACT_TEACHER_SESSIONS = 12000   # above this many (group, teacher, slot) choices teachers come in a second phase
-MAX_GROUPS_PER_OFFER = 64   # a safety valve; rooms and teachers bound it far earlier
-TIER1_SHARE = 0.85          # of the solve time for placements; the lower tiers polish the rest (hinted)
 
 
 @dataclass
@@ -110,11 +108,12 @@ def _non_overlapping_per_week(options: Options, offer) -> int:
 class TimetableModel:
     """Builds the model for one problem (or region) and solves its tiers."""
 
-    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights,
-                 exact_teachers: bool | None = None):
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
+                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT):
         self.options = options
         self.problem = options.problem
         self.weights = weights
+        self.config = config
         self.model = cp_model.CpModel()
         self.start = start
         self._current_places()
@@ -128,7 +127,7 @@ class TimetableModel:
         self.repair = None            # Timetable -> Timetable with teachers (see `_Progress`)
         self.best_repaired = None
         self.exact_teachers = exact_teachers if exact_teachers is not None else \
-            self._teacher_sessions_count() <= EXACT_TEACHER_SESSIONS
+            self._teacher_sessions_count() <= config.exact_teacher_sessions
         if self.exact_teachers:
             self._teacher_variables()
         else:
@@ -177,7 +176,7 @@ class TimetableModel:
                       self.problem.venues[offer.venue].rooms * _non_overlapping_per_week(o, offer)
                       // course.sessions_per_week,
                       level_sessions.get(course.level, 0) // course.sessions_per_week,
-                      MAX_GROUPS_PER_OFFER)
+                      self.config.max_groups_per_offer)
             in_start = sum(1 for g in self.start.groups if (g.course, g.venue) == (offer.course, offer.venue)
                            and g.id is None)
             cap = max(int(cap), in_start)
@@ -429,12 +428,12 @@ class TimetableModel:
             teacher = o.teacher_index.get(gp.current.teacher) if gp.current.teacher else None
             if teacher in gp.t:
                 m.add(changed >= 1 - gp.t[teacher])
-            changes.append(round(w.get("change_group", 1)) * changed)
+            changes.append(w.change_group * changed)
         for qi, q in enumerate(self.classes):
             if q.current is not None and not q.fixed:
                 stay = self.class_vars[qi].get(q.current)
                 moved = len(q.members) - (stay[0] if stay else 0)
-                changes.append(round(w.get("change_learner", 1)) * moved)
+                changes.append(w.change_learner * moved)
         self.tier2 = sum(changes) if changes else 0
 
     def _lower_tiers(self) -> None:
@@ -465,14 +464,12 @@ class TimetableModel:
                         m.add(hit <= n)
                         m.add(hit <= len(q.members) * sum(liked))
                         prefer_terms.append(hit)
-        self.tier3 = (round(w.get("share", 1)) * sum(share_terms)
-                      + round(w.get("prefer_day", 20)) * sum(prefer_terms)) if share_terms else 0
+        self.tier3 = (w.share * sum(share_terms) + w.prefer_day * sum(prefer_terms)) if share_terms else 0
         groups = sum(gp.open for gp in self.places)
         learner_drive = sum(int(o.learner_travel[q.members[0], self.places[gi].venue]) * n
                             for qi, q in enumerate(self.classes) for gi, (n, _) in self.class_vars[qi].items())
         teacher_drive = sum(int(o.teacher_travel[t, gp.venue]) * var for gp in self.places for t, var in gp.t.items())
-        self.tier4 = (round(w.get("group", 60)) * groups + round(w.get("learner_drive", 1)) * learner_drive
-                      + round(w.get("teacher_drive", 1)) * teacher_drive)
+        self.tier4 = w.group * groups + w.learner_drive * learner_drive + w.teacher_drive * teacher_drive
 
     # -- hints and solutions ----------------------------------------------------
     def assignment(self, table: Timetable) -> dict:
@@ -577,7 +574,7 @@ class TimetableModel:
         progress = _Progress(on_progress, self if self.repair is not None and not self.exact_teachers else None)
 
         self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, TIER1_SHARE * time_limit)
+        params.max_time_in_seconds = max(0.1, self.config.tier1_share * time_limit)
         if on_progress is not None:
             solver.best_bound_callback = progress.on_bound
         watching = on_progress is not None or progress.model is not None

@@ -27,20 +27,21 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.model import LearnerClass, _Progress, learner_classes
+from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
 from solver.timetable import Group, Timetable
 
-PATTERNS_PER_OFFER = 24
-FULL_WORKERS = 2           # full-problem CP-SAT workers; the rest search neighbourhoods of the best
 
 
 class PatternModel:
     """Counts of groups per (offer, pattern) and of class members in them."""
 
-    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights):
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
+                 config: SolverConfig = DEFAULT):
         self.options = options
         self.problem = options.problem
         self.weights = weights
+        self.config = config
         self.model = cp_model.CpModel()
         self.classes: list[LearnerClass] = learner_classes(options, blocked, {}, set())
         self._choose_patterns(start)
@@ -63,7 +64,7 @@ class PatternModel:
             taught = np.array([o.teacher_slots[:, offer.course, list(p)].any(axis=0).all() for p in offer.patterns])
             score = (offer.suits * weight[offer.learners][:, None]).sum(axis=0)
             live = np.flatnonzero(taught & (score > 0))
-            best = live[np.argsort(-score[live], kind="stable")][:PATTERNS_PER_OFFER]
+            best = live[np.argsort(-score[live], kind="stable")][:self.config.patterns_per_offer]
             chosen = set(best.tolist()) | in_start.get(i, set())
             if chosen:
                 self.chosen[i] = sorted(chosen)
@@ -206,15 +207,15 @@ class PatternModel:
             offer = o.offers[i]
             share = float(offer.shares[offer.row_of[rep], p])
             liked = sum(int(o.slot_day[s]) in self.problem.learners[rep].prefer_days for s in offer.patterns[p])
-            tier3.append((round(w.get("share", 1)) * round(100 * share) + round(w.get("prefer_day", 20)) * liked) * var)
-            tier4.append(round(w.get("learner_drive", 1)) * int(o.learner_travel[rep, offer.venue]) * var)
-        tier4 += [round(w.get("group", 60)) * var for var in self.N.values()]
+            tier3.append((w.share * round(100 * share) + w.prefer_day * liked) * var)
+            tier4.append(w.learner_drive * int(o.learner_travel[rep, offer.venue]) * var)
+        tier4 += [w.group * var for var in self.N.values()]
         return sum(tier3), sum(tier4)
 
-    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False, tier1_share=0.9):
+    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
         """Like `TimetableModel.solve`; the status is at best "feasible" (a restricted model).
 
-        `tier1_share` of the time goes to placements, the rest to the lower tiers.
+        `config.pattern_tier1_share` of the time goes to placements, the rest to the lower tiers.
         """
         deadline = time.monotonic() + time_limit
         solver = cp_model.CpSolver()
@@ -227,9 +228,9 @@ class PatternModel:
             # This model is a restriction: its bound is never reported, so most workers go to
             # the neighbourhood searches (measured at N=1000, 40 s: 869 placed with two full
             # workers, 863 with the default six, which found nothing better for 26 s).
-            params.num_full_subsolvers = FULL_WORKERS
+            params.num_full_subsolvers = self.config.pattern_full_workers
         self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, tier1_share * time_limit)
+        params.max_time_in_seconds = max(0.1, self.config.pattern_tier1_share * time_limit)
         progress = _Progress(on_progress) if on_progress is not None else None
         status = solver.solve(self.model, progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -13,7 +13,7 @@ in parallel threads, CP-SAT releases the GIL):
    floor: the answer is never worse than the status quo.
 3. Without `current`: ruin and recreate (`ruin.py`, with helper processes on
    the other cores) for most of the time, stopping early at the proven bound.
-4. CP-SAT from the best so far: up to `PATTERN_MODEL_FROM` learners (or
+4. CP-SAT from the best so far: up to `config.pattern_model_from` learners (or
    whenever `current` has groups) the slot-variable model (`model.py`, exact,
    lexicographic tiers); above it the counting model over weekly patterns
    (`patterns.py`).
@@ -40,8 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.bounds import (CLUSTER_MIN_SECONDS, MIN_CAPTIVE, capacity_bound, captive_bound, cluster_model,
-                           cp_solver, groups_back, usable_venues)
+from solver.bounds import capacity_bound, captive_bound, cluster_model, cp_solver, groups_back, usable_venues
+from solver.config import DEFAULT, SolverConfig
 from solver.explain import explain, what_if
 from solver.greedy import augment, greedy_fill, kept_current, status_quo
 from solver.model import TimetableModel
@@ -53,15 +53,6 @@ from solver.ruin import ruin_and_recreate
 from solver.solution import invalid_document, name_groups, write_solution
 from solver.teachers import assign_teachers
 from solver.timetable import Group, Timetable
-
-TEACHER_SECONDS = 0.05       # share of a part's time kept for the teacher assignment
-AFTER_SECONDS = 0.05         # ... and for filling, explaining and writing the solution
-PATTERN_MODEL_FROM = 500     # learners in a part from which the counting model (patterns.py) is used
-CAPTIVE_SECONDS = 0.15       # share of a part's time at most for the captive-venue bounds
-CLUSTER_START_SECONDS = 0.1  # ... and for planning the captive venues around the start (`captive_start`)
-RUIN_SHARE = 0.8             # of the time left after the start, for ruin and recreate (see solve_part)
-MAX_HELPERS = 3              # ruin and recreate processes per part at most, besides its own
-
 
 class _Progress:
     """Sums the parts' progress and reports it to the caller's `on_progress`."""
@@ -108,7 +99,8 @@ def _viable_bound(options: Options, blocked: set[int]) -> int:
                if (viable[i] or i in in_current) and i not in blocked)
 
 
-def start_timetable(options: Options, blocked: set[int], seed_groups=()) -> tuple[Timetable, int]:
+def start_timetable(options: Options, blocked: set[int], seed_groups=(),
+                    config: SolverConfig = DEFAULT) -> tuple[Timetable, int]:
     """The best quick timetable, and the status quo's placements for comparison.
 
     `seed_groups` (the captive venues' joint model's groups, `bounds.captive_bound`)
@@ -124,7 +116,7 @@ def start_timetable(options: Options, blocked: set[int], seed_groups=()) -> tupl
     # Learners who can reach one venue only lose out when the big venues take the teachers
     # first: also try opening groups at those venues first (measured: +10 placed at N=300).
     captive = Counter(next(iter(vs)) for vs in usable_venues(options, blocked) if len(vs) == 1)
-    for least in (1, MIN_CAPTIVE):
+    for least in (1, config.min_captive):
         venues = {v for v, count in captive.items() if count >= least}
         if venues:
             first = greedy_fill(Timetable(options), blocked, True, venues)
@@ -162,7 +154,7 @@ def _seeded(options: Options, blocked: set[int], groups) -> Timetable | None:
 
 
 def captive_start(options: Options, blocked: set[int], table: Timetable, cluster: set[int],
-                  time_limit: float, workers: int, seed: int) -> Timetable | None:
+                  time_limit: float, workers: int, seed: int, config: SolverConfig = DEFAULT) -> Timetable | None:
     """`table` with its groups at the captive venues planned anew around the rest, then filled.
 
     The captive venues' cluster model (`bounds.cluster_model`) gets every learner who
@@ -178,7 +170,7 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     counted = [l for l, vs in enumerate(venues) if vs & cluster and l not in rest.group_of]
     if not counted:
         return None
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, [], exact_teachers=True)
+    model, venue_of, learner_of = cluster_model(options, cluster, counted, [], exact_teachers=True, config=config)
     m = model.model
     for t, teacher in enumerate(options.problem.teachers):
         sessions = []
@@ -218,7 +210,7 @@ def fill(table: Timetable, blocked: set[int], capped: bool) -> Timetable:
 
 
 def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, report=None,
-               helpers: int = 0) -> dict:
+               helpers: int = 0, config: SolverConfig = DEFAULT) -> dict:
     """Solve one region; returns its options, timetable, status, bound and figures.
 
     `helpers`: processes that ruin and recreate may start to search alongside.
@@ -227,7 +219,8 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     options = build_options(problem)
     blocked = _blocked(options)
     trivial = _viable_bound(options, blocked)
-    if len(problem.learners) >= PATTERN_MODEL_FROM:
+    weights = config.weights.overridden(problem.weights)
+    if len(problem.learners) >= config.pattern_model_from:
         capacity = capacity_bound(options, blocked)
         trivial = trivial if capacity is None else min(trivial, capacity)
     limits: dict = {}
@@ -235,13 +228,15 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if not problem.current_groups and problem.learners:
         # Learners who can reach one venue only compete for its rooms: a small proven bound each.
         # Small parts: enough time for the single venues' models and the captive venues' joint one.
-        seconds = max(CAPTIVE_SECONDS * time_limit, min(0.3 * time_limit, CLUSTER_MIN_SECONDS + 2))
-        captive, limits, cluster_seed = captive_bound(options, blocked, seconds, workers, seed)
+        seconds = max(config.captive_share * time_limit,
+                      min(config.captive_small_share * time_limit, config.cluster_min_seconds
+                          + config.captive_extra_seconds))
+        captive, limits, cluster_seed = captive_bound(options, blocked, seconds, workers, seed, config)
         trivial = min(trivial, captive)
-    start, today = start_timetable(options, blocked, cluster_seed.get("groups", ()))
+    start, today = start_timetable(options, blocked, cluster_seed.get("groups", ()), config)
     if cluster_seed:
-        around = captive_start(options, blocked, start, cluster_seed["cluster"], CLUSTER_START_SECONDS * time_limit,
-                               workers, seed)
+        around = captive_start(options, blocked, start, cluster_seed["cluster"],
+                               config.captive_start_share * time_limit, workers, seed, config)
         if around is not None and around.placed_value() > start.placed_value():
             start = around
     if report:
@@ -250,23 +245,23 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         return dict(options=options, table=start, status="optimal", bound=start.placed_value(),
                     status_quo=today, blocked=blocked, start=start.placed_value())
     floor = start
-    large = len(problem.learners) >= PATTERN_MODEL_FROM
+    large = len(problem.learners) >= config.pattern_model_from
     if not problem.current_groups:
         # Ruin and recreate first: it finds better timetables far sooner than CP-SAT
         # (measured, 30 s at N=300: the proven optimum 281 in 16 of 16 runs, reached 9-12 s into
         # the solve, and then it stops; the demo's 202 mtvo learners in 20 s: 182).  It knows
         # nothing of the changes to `current`, so not for re-solves.  CP-SAT goes on from its
         # best and settles the lower tiers.
-        left = time_limit * (1 - AFTER_SECONDS) - (time.monotonic() - started)
+        left = time_limit * (1 - config.after_share) - (time.monotonic() - started)
         placed_report = (lambda placed: report({"placed": placed, "bound": trivial})) if report else None
-        floor = ruin_and_recreate(start, blocked, time.monotonic() + RUIN_SHARE * max(0.0, left), seed,
-                                  placed_report, ceiling=trivial, helpers=helpers)
+        floor = ruin_and_recreate(start, blocked, time.monotonic() + config.ruin_share * max(0.0, left), seed,
+                                  placed_report, ceiling=trivial, helpers=helpers, config=config)
     if large and not problem.current_groups:
-        model = PatternModel(options, floor, blocked, problem.weights)
+        model = PatternModel(options, floor, blocked, weights, config)
         report = (lambda update, report=report: report({**update, "bound": trivial})) if report else None
     else:
-        model = TimetableModel(options, floor, blocked, problem.weights)
-        model.repair = lambda table: repaired(table, blocked, 1.0, 1, seed)
+        model = TimetableModel(options, floor, blocked, weights, config=config)
+        model.repair = lambda table: repaired(table, blocked, config.progress_repair_seconds, 1, seed)
         if report:
             # CP-SAT's first bounds are far above the proven ones found before it started.
             report = (lambda update, report=report: report(
@@ -275,12 +270,12 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     # What is left after building the model, minus the writing and, when the model only
     # knew a relaxation of the teacher rules, the teacher phase (it is quick otherwise).
     exact = isinstance(model, PatternModel) or model.exact_teachers
-    budget = max(0.5, time_limit * (1 - (0 if exact else TEACHER_SECONDS) - AFTER_SECONDS)
+    budget = max(0.5, time_limit * (1 - (0 if exact else config.teacher_share) - config.after_share)
                  - (time.monotonic() - started))
     if isinstance(model, PatternModel):
         # After ruin and recreate CP-SAT seldom places more (N=1000: none more in the runs
         # measured), so half its time goes to the lower tiers.
-        table, status, bound = model.solve(budget, workers, seed, report, tier1_share=0.5)
+        table, status, bound = model.solve(budget, workers, seed, report)
     else:
         table, status, bound = model.solve(budget, workers, seed, report)
     if isinstance(model, PatternModel):
@@ -291,7 +286,7 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if table is None:
         table, status, bound = floor, "feasible", trivial
     else:
-        table = repaired(table, blocked, max(0.5, time_limit * TEACHER_SECONDS), workers, seed)
+        table = repaired(table, blocked, max(0.5, time_limit * config.teacher_share), workers, seed)
         best = getattr(model, "best_repaired", None)
         if best is not None and best.placed_value() > table.placed_value():
             table = best
@@ -307,8 +302,11 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
 
 
 def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed: int = 0,
-          on_progress: Callable[[dict], None] | None = None) -> dict:
-    """Solve a problem document (spec: problem-format.md); never raises on bad input."""
+          on_progress: Callable[[dict], None] | None = None, config: SolverConfig = DEFAULT) -> dict:
+    """Solve a problem document (spec: solver/README.md); never raises on bad input.
+
+    `config` holds every tuning number and the objective's default weights (`config.py`).
+    """
     started = time.monotonic()
     try:
         parsed = read_problem(problem)
@@ -318,24 +316,24 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
         # The reader should name every fault; if one slips through, still answer with a document.
         return invalid_document([{"path": "", "message": f"unreadable problem: {error}"}],
                                 time.monotonic() - started)
-    parts = split_regions(parsed)
+    parts = split_regions(parsed, config)
     progress = _Progress(on_progress, len(parts))
     parallel = max(1, min(len(parts), os.cpu_count() or 1))
     # Parts run `parallel` at a time; each gets its share of the time left.
     # Explaining and writing a split problem happen after all parts: keep time for them.
-    share = 1.0 if len(parts) == 1 else 0.85 * parallel / len(parts)
+    share = 1.0 if len(parts) == 1 else config.split_share * parallel / len(parts)
     per_part = max(1.0, (time_limit - (time.monotonic() - started)) * share)
     part_workers = max(1, workers // parallel) if len(parts) > 1 else workers
     # Ruin and recreate is Python: one core per search.  The parts running in threads
     # share one interpreter, so each still gets a helper process on two cores.
     cores = os.cpu_count() or 1
-    helpers = 0 if cores < 2 or workers < 2 else min(MAX_HELPERS, max(1, (cores - 1) // parallel))
+    helpers = 0 if cores < 2 or workers < 2 else min(config.max_helpers, max(1, (cores - 1) // parallel))
     if len(parts) == 1:
-        results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0), helpers)]
+        results = [solve_part(parts[0], per_part, part_workers, seed, progress.part(0), helpers, config)]
     else:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             results = list(pool.map(lambda i: solve_part(parts[i], per_part, part_workers, seed, progress.part(i),
-                                                         helpers), range(len(parts))))
+                                                         helpers, config), range(len(parts))))
     statuses = [r["status"] for r in results]
     seconds = time.monotonic() - started
     if "infeasible" in statuses:
@@ -362,4 +360,4 @@ def solve(problem: Mapping, *, time_limit: float = 30.0, workers: int = 8, seed:
     stats = {"status_quo_placed": sum(r["status_quo"] for r in results),
              "start_placed": sum(r["start"] for r in results), "regions": len(parts)}
     return write_solution(parsed, tables, reasons, status, sum(r["bound"] for r in results),
-                          time.monotonic() - started, suggestions, stats)
+                          time.monotonic() - started, suggestions, stats, config.weights.overridden(parsed.weights))
