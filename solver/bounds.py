@@ -331,7 +331,7 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []
-    values = {v.index: solver.value(v) for v in model._all_vars()}
+    values = model.read(solver)
     return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(model, values, venue_of, learner_of)
 
 

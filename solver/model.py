@@ -19,13 +19,15 @@ finds no first solution for 300 learners in 30 s):
   day far enough apart to drive between venues, at most the weekly maximum.
 - Rooms: at every session start instant, no more sessions than rooms.
 
-The objective tiers are solved lexicographically by `solve_tiers`: tier 1
+Each row states a hard rule of `rules.py`: the slot and weekday rows
+"pattern", the attendance rows "attendable_share", the teacher variables
+"teacher" and "travel", the room rows "room", the size rows "group_size",
+locked groups and learners "lock".  The objective tiers are solved lexicographically (`tiers.TieredModel`): tier 1
 first, then each lower tier with the better tiers fixed as constraints.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -34,6 +36,7 @@ from ortools.sat.python import cp_model
 
 from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
+from solver.tiers import CpSatProgress, TieredModel
 from solver.timetable import Group, Timetable
 
 
@@ -105,16 +108,16 @@ def _non_overlapping_per_week(options: Options, offer) -> int:
     return count
 
 
-class TimetableModel:
-    """Builds the model for one problem (or region) and solves its tiers."""
+class TimetableModel(TieredModel):
+    """Builds the exact slot model for one problem (or region); `TieredModel` solves its tiers.
+
+    `repair` (Timetable -> Timetable with teachers), when given, turns each better solution
+    of the relaxed teacher rules into a real timetable as CP-SAT finds it (`CpSatProgress`).
+    """
 
     def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
-                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT):
-        self.options = options
-        self.problem = options.problem
-        self.weights = weights
-        self.config = config
-        self.model = cp_model.CpModel()
+                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT, repair=None):
+        super().__init__(options, weights, config)
         self.start = start
         self._current_places()
         current_of = {l: gi for gi, gp in enumerate(self.places) if gp.current is not None
@@ -124,8 +127,8 @@ class TimetableModel:
         self.classes = learner_classes(options, blocked, current_of, fixed)
         self._free_places()
         self._group_variables()
-        self.repair = None            # Timetable -> Timetable with teachers (see `_Progress`)
-        self.best_repaired = None
+        self.repair = repair
+        self.best_repaired: Timetable | None = None   # the best repaired solution (`CpSatProgress`)
         self.exact_teachers = exact_teachers if exact_teachers is not None else \
             self._teacher_sessions_count() <= config.exact_teacher_sessions
         if self.exact_teachers:
@@ -515,11 +518,6 @@ class TimetableModel:
                 values[a] = int(c > 0)
         return values
 
-    def hint(self, table: Timetable) -> None:
-        self.model.clear_hints()
-        for var, value in self.assignment(table).items():
-            self.model.add_hint(var, value)
-
     def timetable(self, value) -> Timetable:
         """The timetable a solution represents; `value(var)` reads a variable."""
         table = Timetable(self.options)
@@ -557,118 +555,62 @@ class TimetableModel:
                 members = members[count:]
         return table
 
-    # -- solving ------------------------------------------------------------------
-    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
-        """Solve tier 1, then the lower tiers with the better ones fixed.
-
-        Returns (timetable or None, status, tier-1 bound) where status is one of
-        "optimal", "feasible", "infeasible", "unknown".
-        """
-        deadline = time.monotonic() + time_limit
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = workers
-        params.random_seed = seed
-        params.log_search_progress = log
-        params.cp_model_probing_level = 0
-        progress = _Progress(on_progress, self if self.repair is not None and not self.exact_teachers else None)
-
-        self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, self.config.tier1_share * time_limit)
-        if on_progress is not None:
-            solver.best_bound_callback = progress.on_bound
-        watching = on_progress is not None or progress.model is not None
-        status = solver.solve(self.model, progress if watching else None)
-        # The lower tiers' bounds are not placements: the progress bar must not hear of them.
-        solver.best_bound_callback = None
-        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
-            return None, "infeasible", 0
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, "unknown", 0
-        best = int(round(solver.objective_value))
-        bound = int(np.floor(solver.best_objective_bound + 1e-6))
-        proven = status == cp_model.OPTIMAL
-        values = {v.index: solver.value(v) for v in self._all_vars()}
-        self.model.add(self.tier1 >= best)
-        tiers = [("tier2", "min"), ("tier3", "max"), ("tier4", "min")]
-        for done, (name, sense) in enumerate(tiers):
-            remaining = deadline - time.monotonic()
-            if remaining < 0.2:
-                break
-            if name == "tier3":
-                self._lower_tiers()
-            tier = getattr(self, name)
-            if isinstance(tier, int):
-                continue
-            self._hint_values(values)
-            if sense == "min":
-                self.model.minimize(tier)
-            else:
-                self.model.maximize(tier)
-            params.max_time_in_seconds = remaining / (len(tiers) - done)
-            status = solver.solve(self.model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            values = {v.index: solver.value(v) for v in self._all_vars()}
-            self.model.add(tier <= int(round(solver.objective_value)) if sense == "min"
-                           else tier >= int(round(solver.objective_value)))
-        table = self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-        return table, "optimal" if proven else "feasible", max(bound, best)
-
-    def _all_vars(self):
+    # -- tiers (`tiers.TieredModel`) -------------------------------------------------
+    def variables(self) -> list:
+        """Every variable of the model: the slot model carries them all from tier to tier."""
         return [self.model.get_int_var_from_proto_index(i) for i in range(len(self.model.proto.variables))]
 
-    def _hint_values(self, values: dict) -> None:
-        self.model.clear_hints()
-        for var in self._all_vars():
-            if var.index in values:
-                self.model.add_hint(var, values[var.index])
+    def lower_tier_count(self) -> int:
+        return 3
 
+    def lower_tiers(self):
+        yield self.tier2, "min"
+        self._lower_tiers()
+        yield self.tier3, "max"
+        yield self.tier4, "min"
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports elapsed seconds, best placed so far and the bound to `on_progress`.
+    def tier1_share(self) -> float:
+        return self.config.tier1_share
 
-    With `model` (a TimetableModel with only the relaxed teacher rules and a `repair`),
-    each better solution is also repaired into a real timetable (teachers assigned,
-    learners refilled) and the best is kept in `model.best_repaired`: the relaxation's
-    solutions drift away from what teachers can cover as the search goes on (measured
-    at N=300: a 10-minute run ended 268 after teacher assignment, its 30-second runs
-    273-274), so the answer is the best real timetable seen, not the last one.
-    The progress then reports real placements.
-    """
+    def timetable_of(self, values: dict) -> Timetable:
+        return self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
 
-    def __init__(self, on_progress, model=None):
-        super().__init__()
-        self.on_progress = on_progress
-        self.model = model
-        self.started = time.monotonic()
-        self.placed = 0
-        self.bound = None
+    def progress(self, on_progress) -> CpSatProgress | None:
+        repairing = self.repair is not None and not self.exact_teachers
+        if on_progress is None and not repairing:
+            return None
+        return CpSatProgress(on_progress, self if repairing else None)
 
-    def on_solution_callback(self) -> None:
-        self.placed = int(round(self.objective_value))
-        self.bound = int(np.floor(self.best_objective_bound + 1e-6))
-        if self.model is not None:
-            self.placed = self._repair()
-        if self.on_progress is not None:
-            self._report()
+    def plan_around(self, rest: Timetable, venue_of: list[int], time_limit: float, workers: int,
+                    seed: int) -> dict | None:
+        """Seat as many as possible around `rest`, then drive the least; the values, or None.
 
-    def _repair(self) -> int:
-        model = self.model
-        best = model.best_repaired.placed_value() if model.best_repaired is not None else -1
-        if self.placed > best:
-            table = model.repair(model.timetable(lambda var: var if isinstance(var, int) else self.value(var)))
-            if table.placed_value() > best:
-                model.best_repaired, best = table, table.placed_value()
-        return max(best, 0)
+        For a cluster model (`bounds.cluster_model`, exact teachers): each teacher gets only the
+        sessions that fit around their groups in `rest` (time, driving, weekly maximum).
+        """
+        m = self.model
+        for t, teacher in enumerate(self.problem.teachers):
+            sessions = []
+            for gp in self.places:
+                for s, var in gp.u.get(t, {}).items():
+                    if rest.teacher_can(t, gp.course, venue_of[gp.venue], (s,)):
+                        sessions.append(var)
+                    else:
+                        m.add(var == 0)
+            load = sum(len(g.slots) for g in rest.groups if g.teacher == t)
+            if sessions:
+                m.add(sum(sessions) <= teacher.max_sessions_per_week - load)
+        seats = sum(q.priority * n for qi, q in enumerate(self.classes) for n, _ in self.class_vars[qi].values())
+        drives = [(int(self.options.teacher_travel[t, gp.venue]), var) for gp in self.places for t, var in gp.t.items()]
+        # One more seat outweighs any driving: each place has one teacher, so the driving is at most this.
+        per_seat = 1 + sum(int(self.options.teacher_travel[:, gp.venue].max(initial=0)) for gp in self.places)
+        m.maximize(per_seat * seats - sum(minutes * var for minutes, var in drives))
+        return self.solve_objective(time_limit, workers, seed)
 
-    def on_bound(self, bound: float) -> None:
-        self.bound = int(np.floor(bound + 1e-6))
-        self._report()
-
-    def _report(self) -> None:
-        try:
-            self.on_progress({"elapsed": round(time.monotonic() - self.started, 3),
-                              "placed": self.placed, "bound": self.bound})
-        except Exception:  # a broken progress bar must not stop the solve
-            pass
+    def solve_objective(self, time_limit: float, workers: int, seed: int) -> dict | None:
+        """Solve for the objective set on `model` now; the values of the best solution, or None."""
+        solver = self.cp_solver(workers, seed)
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        if solver.solve(self.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return self.read(solver)
