@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -135,7 +135,6 @@ def _taught(options: Options, offer) -> np.ndarray:
     return options.teacher_slots[:, offer.course][:, offer.patterns].all(axis=2).any(axis=0)
 
 
-OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
 def able_teachers(options: Options, learner: int) -> set[int]:
@@ -218,21 +217,29 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     return total, limits, cluster_seed
 
 
-EXTRA = "~outside"   # suffix of the course copies that `cluster_model` makes for `extra` learners
+@dataclass
+class ClusterModel:
+    """The slot model of a cluster of venues (`cluster_model`) and the maps back to the whole problem."""
+
+    model: object               # a model.TimetableModel
+    venue_of: list[int]         # model venue -> problem venue
+    learner_of: list[int]       # model learner -> problem learner
+    course_of: list[int]        # model course -> problem course (copies for `extra` learners follow the problem's)
 
 
 def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int],
-                  exact_teachers: bool | None = None, extra: list[int] = (), config: SolverConfig = DEFAULT):
+                  exact_teachers: bool | None = None, extra: list[int] = (),
+                  config: SolverConfig = DEFAULT) -> ClusterModel:
     """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
 
-    Learners in `counted` keep their priority; `fillers` may fill groups but get
-    priority + OTHERS, so that they form classes of their own and can be left out of
-    the objective.  `extra` learners (also in `counted`) bring their venues outside the
+    Learners in `counted` count; `fillers` may fill groups but do not count: the model
+    keeps them in classes of their own, marked `counted=False`, which `counted_seats`
+    leaves out of the objective.  `extra` learners (also in `counted`) bring their venues outside the
     cluster in, for them alone: only the slots of the patterns that suit them, only
     the teachers who could teach them, and min_group 1 (the other members of their
     groups there are left out), which keeps the model a relaxation of the problem for
-    the counted learners.  Returns the model and the maps back to the whole problem
-    (venue indexes, learner indexes); `model.course_of` maps its courses back.
+    the counted learners.  Those venues get copies of the courses (min_group 1, only
+    the outside venues), listed after the problem's own and mapped back by `course_of`.
     """
     from solver.model import TimetableModel
     from solver.options import build_options
@@ -265,10 +272,10 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
     for c, course in enumerate(problem.courses):
         here = tuple(problem.venues[v].id for v in outside if c in courses_at[v])
         if here:
-            courses.append(replace(course, id=course.id + EXTRA, min_group=1, venues=here))
+            # Its own id (ids are unique in a problem); only `course_of` says what it is.
+            courses.append(replace(course, id=f"{course.id}@{'+'.join(here)}", min_group=1, venues=here))
             course_of.append(c)
-    learners = tuple(problem.learners[l] for l in counted) + tuple(
-        replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in fillers)
+    learners = tuple(problem.learners[l] for l in counted) + tuple(problem.learners[l] for l in fillers)
     part = replace(problem, venues=tuple(venues), courses=tuple(courses), learners=learners, current_groups=())
     part_options = build_options(part)
     if outside:
@@ -282,25 +289,25 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
         others = [t for t in range(len(problem.teachers)) if t not in teachers]
         part_options.teacher_slots[others, len(problem.courses):, :] = False
     # Only seats count here (and driving, in `solve.captive_start`): the default weights do.
-    model = TimetableModel(part_options, Timetable(part_options), set(), config.weights, exact_teachers, config)
-    model.course_of = course_of
-    return model, sorted(cluster) + outside, list(counted) + list(fillers)
+    uncounted = set(range(len(counted), len(counted) + len(fillers)))
+    model = TimetableModel(part_options, Timetable(part_options), set(), config.weights, exact_teachers, config,
+                           uncounted=uncounted)
+    return ClusterModel(model, sorted(cluster) + outside, list(counted) + list(fillers), course_of)
 
 
 def counted_seats(model) -> list:
     """The objective terms of `cluster_model`: seats of counted learners, priority-weighted."""
-    return [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
+    return [q.priority * n for qi, q in enumerate(model.classes) if q.counted
             for n, _ in model.class_vars[qi].values()]
 
 
-def groups_back(model, values: dict, venue_of: list[int], learner_of: list[int]) -> list:
+def groups_back(cluster: ClusterModel, values: dict) -> list:
     """The groups of a cluster model's solution, in the whole problem's indexes."""
     from solver.timetable import Group
 
-    table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-    course_of = getattr(model, "course_of", None) or list(range(len(model.problem.courses)))
-    return [Group(course_of[g.course], venue_of[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
-            for g in table.groups]
+    table = cluster.model.timetable_of(values)
+    return [Group(cluster.course_of[g.course], cluster.venue_of[g.venue], g.slots, g.teacher,
+                  [cluster.learner_of[l] for l in g.learners]) for g in table.groups]
 
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
@@ -320,7 +327,8 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     counted = list(inside) + list(extra)
     members = set(counted)
     others = [l for l, vs in enumerate(venues) if vs & cluster and l not in members]
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra), config=config)
+    built = cluster_model(options, cluster, counted, others, extra=list(extra), config=config)
+    model = built.model
     position = {l: k for k, l in enumerate(counted)}
     model.limit_placements([([position[l] for l in learners], most) for learners, most in limits])
     seats = counted_seats(model)
@@ -331,8 +339,7 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []
-    values = model.read(solver)
-    return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(model, values, venue_of, learner_of)
+    return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(built, model.read(solver))
 
 
 def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:

@@ -48,6 +48,7 @@ class LearnerClass:
     offers: list[int]            # offer indexes with at least one suiting pattern
     current: int | None          # model group index of their current group
     fixed: bool = False          # locked learners: must stay in `current`
+    counted: bool = True         # False: they may fill groups but do not count (`bounds.cluster_model`)
 
 
 @dataclass
@@ -66,8 +67,8 @@ class GroupPlace:
 
 
 def learner_classes(options: Options, blocked: set[int], current_of: dict[int, int],
-                    fixed: set[int]) -> list[LearnerClass]:
-    """Learners grouped by identical options (see the module docstring)."""
+                    fixed: set[int], uncounted: set[int] = frozenset()) -> list[LearnerClass]:
+    """Learners grouped by identical options (see the module docstring); `uncounted` ones apart."""
     problem = options.problem
     by_key: dict = {}
     classes: list[LearnerClass] = []
@@ -84,13 +85,13 @@ def learner_classes(options: Options, blocked: set[int], current_of: dict[int, i
         # suits_share too: the model checks a group's attendance row for the class's first
         # member only, and on patterns fewer than min_group suit (left out of `suits`) members
         # with equal `suits` rows can differ; equal suits_share rows make the check hold for all.
-        key = (learner.priority, current_of.get(l),
+        key = (learner.priority, l in uncounted, current_of.get(l),
                tuple((i, options.offers[i].suits[options.offers[i].row_of[l]].tobytes(),
                       options.offers[i].suits_share[options.offers[i].row_of[l]].tobytes()) for i in usable))
         if key in by_key:
             by_key[key].members.append(l)
         else:
-            by_key[key] = LearnerClass([l], learner.priority, usable, current_of.get(l))
+            by_key[key] = LearnerClass([l], learner.priority, usable, current_of.get(l), counted=l not in uncounted)
             classes.append(by_key[key])
     return classes
 
@@ -113,10 +114,12 @@ class TimetableModel(TieredModel):
 
     `repair` (Timetable -> Timetable with teachers), when given, turns each better solution
     of the relaxed teacher rules into a real timetable as CP-SAT finds it (`CpSatProgress`).
+    `uncounted` learners form classes of their own marked `counted=False` (`bounds.cluster_model`).
     """
 
     def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
-                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT, repair=None):
+                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT, repair=None,
+                 uncounted: set[int] = frozenset()):
         super().__init__(options, weights, config)
         self.start = start
         self._current_places()
@@ -124,7 +127,7 @@ class TimetableModel(TieredModel):
                       for l in self._current_learners(gp)}
         fixed = {l for l in current_of if self.problem.learners[l].id in self.problem.locked_learners
                  or self.places[current_of[l]].locked}
-        self.classes = learner_classes(options, blocked, current_of, fixed)
+        self.classes = learner_classes(options, blocked, current_of, fixed, uncounted)
         self._free_places()
         self._group_variables()
         self.repair = repair

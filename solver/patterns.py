@@ -15,7 +15,7 @@ The patterns are a selection per offer (those of the start timetable and the
 ones the most learners could attend), so the model is a restriction of the
 problem: its optimum is a good timetable, not a proof.  Because the
 selection includes the start, the answer is never worse than the start.
-Tier 3 (shares, preferred days) and tier 4 (groups, driving) are linear
+Tier 3 (shares, preferred days) and tier 4 (groups, learners' and teachers' driving) are linear
 here and solved after tier 1 with tier 1 fixed.
 """
 
@@ -202,6 +202,8 @@ class PatternModel(TieredModel):
             tier3.append((w.share * round(100 * share) + w.prefer_day * liked) * var)
             tier4.append(w.learner_drive * int(o.learner_travel[rep, offer.venue]) * var)
         tier4 += [w.group * var for var in self.N.values()]
+        # Teachers drive from home to each of their groups, as in the slot model and the document.
+        tier4 += [w.teacher_drive * int(o.teacher_travel[t, o.offers[i].venue]) * y for (t, i, p), y in self.y.items()]
         return sum(tier3), sum(tier4)
 
     # -- tiers (`tiers.TieredModel`) -------------------------------------------------

@@ -402,11 +402,11 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     counted = [l for l, vs in enumerate(venues) if vs & cluster and l not in rest.group_of]
     if not counted:
         return None
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, [], exact_teachers=True, config=config)
-    values = model.plan_around(rest, venue_of, time_limit, workers, seed)
+    built = cluster_model(options, cluster, counted, [], exact_teachers=True, config=config)
+    values = built.model.plan_around(rest, built.venue_of, time_limit, workers, seed)
     if values is None:
         return None
-    for g in groups_back(model, values, venue_of, learner_of):
+    for g in groups_back(built, values):
         rest.add(g)
     return max((fill(rest, blocked, False), fill(rest, blocked, True)), key=lambda t: t.placed_value())
 
