@@ -51,7 +51,7 @@ def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: 
             settings: dict[str, str]) -> dict:
     from solver import solve
     from solver.config import SolverConfig
-    from solver.synthetic import midt_troms_problem
+    from nortime.demo.synthetic import midt_troms_problem
 
     config = SolverConfig().with_settings(settings)
     problem = midt_troms_problem(learners=learners, seed=seed, regions=regions)

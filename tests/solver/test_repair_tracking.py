@@ -12,7 +12,7 @@ import checker
 from solver import solve
 from solver.config import SolverConfig
 from solver.tiers import CpSatProgress
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 
 
 class Table:

@@ -12,7 +12,7 @@ from solver.ruin import ruin_and_recreate
 from solver.explain import explain
 from solver.greedy import augment
 from solver.solution import name_groups, write_solution
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 from solver.timetable import Group, Timetable
 
 solve_module = importlib.import_module("solver.solve")

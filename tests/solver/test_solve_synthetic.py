@@ -3,7 +3,7 @@
 import checker
 from solver import solve, verify
 from solver.config import SolverConfig
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 
 
 def test_midt_troms_solution_is_valid_with_true_reasons():
