@@ -191,9 +191,9 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
             total -= value - most
             limits[v] = (learners, most)
     # With time to spare, the captive venues together in the exact slot model: it knows
-    # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats),
-    # and the competition for scarce teachers (N=300: the only A1 teacher who works
-    # weekends is wanted at both captive venues and by 14 learners inland: 3 seats more).
+    # min_group, each teacher's week and the driving between them, and the competition
+    # for scarce teachers (a teacher wanted at two captive venues and inland), which the
+    # single venues' relaxations leave out (bench/NOTES.md, "Captive venues").
     cluster = {v for v, learners in captive.items() if len(learners) >= config.min_captive}
     remaining = deadline - time.monotonic()
     cluster_seed: dict = {}
@@ -347,7 +347,7 @@ def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    # Measured: without probing the venue and cluster models are proven 4-8x sooner.
+    # Probing costs these small models more than it saves (bench/NOTES.md, "Captive venues").
     solver.parameters.cp_model_probing_level = 0
     return solver
 

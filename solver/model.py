@@ -1,7 +1,7 @@
 """The CP-SAT model: which groups open, their weekly slots, teacher and learners.
 
-Formulation (measured against a naive group x slot-combination model, which
-finds no first solution for 300 learners in 30 s):
+Formulation (a naive group x slot-combination model finds no first solution
+for 300 learners in 30 s: bench/NOTES.md):
 
 - Each course x venue ("offer") gets a few interchangeable *group* places:
   `open[g]`, one boolean `x[g, s]` per candidate slot that fits the venue's
@@ -309,9 +309,9 @@ class TimetableModel(TieredModel):
 
         For a set of levels W and a day d: every session of the groups of W with a
         session on d is taught by a teacher of W available on d, so those sessions are
-        at most the weekly maximum of those teachers.  (Measured at N=300: the only A1
-        teacher working weekends took every weekend A1 group the per-instant rows
-        allowed, and teacher assignment then closed groups the relaxation had opened.)
+        at most the weekly maximum of those teachers.  Without this row the per-instant
+        rows let one weekend teacher take every weekend group, and teacher assignment
+        then closed groups the relaxation had opened (bench/NOTES.md).
         """
         m, o = self.model, self.options
         teachers = self.problem.teachers

@@ -1,4 +1,4 @@
-"""Reading and validating a problem document (spec: problem-format.md, version 1).
+"""Reading and validating a problem document (spec: solver/README.md, format version 1).
 
 `read_problem` turns the JSON document into frozen domain objects, or raises
 `InvalidProblem` listing every error found, each with the JSON path of the

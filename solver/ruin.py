@@ -22,10 +22,8 @@ are the greedy's own (`timetable.Timetable`), so every timetable it returns is v
 Searches from different seeds end far apart, so with a second core a helper
 process runs its own search alongside (`helpers`) and the best of them is kept.
 
-Measured on the synthetic Midt-Troms problems (2 cores, one search, no helper):
-N=1000 from the greedy start of 848 placed, 40 s reach 900-910 (the counting
-model of `patterns.py` found 852 in 45 s); N=300 reaches the proven optimum 281
-within 22 s in 19 of 20 searches, in 3 s for half of them.
+It beats the counting model by far in the same time; bench/NOTES.md has the runs
+("Ruin and recreate first") and those behind each `ruin_*` field of `SolverConfig`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writing the solution document (spec: problem-format.md, "Solution").
+"""Writing the solution document (spec: solver/README.md, "The solution document").
 
 Besides the spec's fields the document carries two optional extras:
 

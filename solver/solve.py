@@ -346,7 +346,7 @@ def start_timetable(options: Options, blocked: set[int], seed_groups=(),
     today = status_quo(options)
     candidates.append(fill(today, blocked, False))
     # Learners who can reach one venue only lose out when the big venues take the teachers
-    # first: also try opening groups at those venues first (measured: +10 placed at N=300).
+    # first: also try opening groups at those venues first (bench/NOTES.md, "Captive venues").
     captive = Counter(next(iter(vs)) for vs in usable_venues(options, blocked) if len(vs) == 1)
     for least in (1, config.min_captive):
         venues = {v for v, count in captive.items() if count >= least}
@@ -392,9 +392,9 @@ def captive_start(options: Options, blocked: set[int], table: Timetable, cluster
     The captive venues' cluster model (`bounds.cluster_model`) gets every learner who
     could use them and is not placed elsewhere, and each teacher only the sessions that
     fit around their groups elsewhere (time, driving, weekly maximum); it seats as many
-    as it can, then drives the least.  Measured at N=300: the greedy start seats 34 of
-    the captive venues' proven 43, this one 38 with the rest intact (start 264 -> 268,
-    and 273-274 instead of 265-270 after CP-SAT in 30 s).
+    as it can, then drives the least.  The greedy start seats fewer there than the
+    rooms and teachers allow, because the big venues took the teachers first
+    (bench/NOTES.md, "Captive venues").
     """
     rest = Timetable(options, [Group(g.course, g.venue, g.slots, g.teacher, list(g.learners), g.id, g.locked)
                                for g in table.groups if g.venue not in cluster])

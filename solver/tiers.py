@@ -105,7 +105,7 @@ class TieredModel:
         params.num_workers = workers
         params.random_seed = seed
         params.log_search_progress = log
-        # Measured: without probing these models find and prove their solutions sooner.
+        # Probing costs these models more than it saves (bench/NOTES.md, "Captive venues").
         params.cp_model_probing_level = 0
         self.tune(params, workers)
         return solver
@@ -169,9 +169,9 @@ class CpSatProgress(cp_model.CpSolverSolutionCallback):
     With `model` (a TimetableModel with only the relaxed teacher rules and a `repair`),
     each better solution is also repaired into a real timetable (teachers assigned,
     learners refilled) and the best is kept in `model.best_repaired`: the relaxation's
-    solutions drift away from what teachers can cover as the search goes on (measured
-    at N=300: a 10-minute run ended 268 after teacher assignment, its 30-second runs
-    273-274), so the answer is the best real timetable seen, not the last one.
+    solutions drift away from what teachers can cover as the search goes on, so the
+    answer is the best real timetable seen, not the last one (bench/NOTES.md,
+    "Relaxed teacher rules").
     The progress then reports real placements.
     """
 
