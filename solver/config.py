@@ -63,6 +63,9 @@ class SolverConfig:
     progress_repair_seconds: float = 1.0  # per repair of a relaxed solution while CP-SAT runs (`RepairWatch`)
     split_share: float = 0.85            # of the time for the parts of a split problem; the rest explains
                                          # and writes after all parts
+    min_model_seconds: float = 0.5       # CP-SAT and the teacher assignment get at least this long, even
+                                         # when the earlier steps used up the part's time
+    min_tier_seconds: float = 0.2        # a lower tier with less time left than this is not started
 
     # -- which model, how big -------------------------------------------------------------
     pattern_model_from: int = 500        # learners in a part from which the counting model (patterns.py) is

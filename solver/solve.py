@@ -251,7 +251,8 @@ class _Part:
         when the model only knew a relaxation of the teacher rules, the teacher phase."""
         exact = not isinstance(model, TimetableModel) or model.exact_teachers
         teacher_share = 0 if exact else self.config.teacher_share
-        budget = max(0.5, self.time_limit * (1 - teacher_share - self.config.after_share) - self.elapsed())
+        budget = max(self.config.min_model_seconds,
+                     self.time_limit * (1 - teacher_share - self.config.after_share) - self.elapsed())
         return model.prove(budget, self.workers, self.seed, self._model_report(model))
 
     def _model_report(self, model: TieredModel):
@@ -268,8 +269,8 @@ class _Part:
     def settle_lower_tiers(self, model: TieredModel, first: TierOne) -> Timetable | None:
         """Tiers 2-4, then teachers confirmed or given (None when a locked group keeps none)."""
         table = model.settle(first)
-        table = repaired(table, self.blocked, max(0.5, self.time_limit * self.config.teacher_share), self.workers,
-                         self.seed)
+        table = repaired(table, self.blocked, max(self.config.min_model_seconds,
+                                                  self.time_limit * self.config.teacher_share), self.workers, self.seed)
         best = getattr(model, "best_repaired", None)
         if best is not None and best.placed_value() > table.placed_value():
             table = best

@@ -20,8 +20,6 @@ from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
 from solver.timetable import Timetable
 
-MIN_TIER_SECONDS = 0.2   # a lower tier with less time left than this is not started
-
 
 class InternalModelError(RuntimeError):
     """CP-SAT rejected a model as invalid: a programming error, never the user's problem."""
@@ -147,7 +145,7 @@ class TieredModel:
         count = self.lower_tier_count()
         for done, (tier, sense) in enumerate(self.lower_tiers()):
             remaining = first.deadline - time.monotonic()
-            if remaining < MIN_TIER_SECONDS:
+            if remaining < self.config.min_tier_seconds:
                 break
             if isinstance(tier, int):
                 continue
