@@ -25,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,14 +48,23 @@ def settings_of(pairs: list[str]) -> dict[str, str]:
     return settings
 
 
-def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool,
-            settings: dict[str, str]) -> dict:
-    from solver import solve
-    from solver.config import SolverConfig
+def synthetic_problem(learners: int, regions: int, seed: int) -> dict:
     from nortime.demo.synthetic import midt_troms_problem
 
+    return midt_troms_problem(learners=learners, seed=seed, regions=regions)
+
+
+def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool,
+            settings: dict[str, str], problem_file: str | None = None) -> dict:
+    from solver import solve
+    from solver.config import SolverConfig
+
     config = SolverConfig().with_settings(settings)
-    problem = midt_troms_problem(learners=learners, seed=seed, regions=regions)
+    if problem_file:
+        with open(problem_file, encoding="utf-8") as handle:
+            problem = json.load(handle)
+    else:
+        problem = synthetic_problem(learners, regions, seed)
     started = time.monotonic()
     solution = solve(problem, time_limit=time_limit, workers=workers, seed=0, config=config)
     seconds = time.monotonic() - started
@@ -79,11 +89,17 @@ def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: 
 
 
 def in_subprocess(learners, regions, time_limit, workers, seed, check, settings) -> dict:
-    command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
-               "--workers", str(workers), "--seed", str(seed)] + (["--check"] if check else [])
-    for name, value in settings.items():
-        command += ["--set", f"{name}={value}"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    # The problem is made here: the synthetic population lives in the web app's package
+    # (nortime.demo), whose imports (Flask, SQLAlchemy) must not count in the solver's memory.
+    with tempfile.TemporaryDirectory() as folder:
+        problem_file = Path(folder) / "problem.json"
+        problem_file.write_text(json.dumps(synthetic_problem(learners, regions, seed)), encoding="utf-8")
+        command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
+                   "--workers", str(workers), "--seed", str(seed), "--problem-file", str(problem_file)]
+        command += ["--check"] if check else []
+        for name, value in settings.items():
+            command += ["--set", f"{name}={value}"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"scenario {learners}x{regions} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -101,6 +117,7 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="change a SolverConfig field (weights.NAME for a weight); repeatable")
     parser.add_argument("--one", nargs=3, type=float, metavar=("LEARNERS", "REGIONS", "SECONDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--problem-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = settings_of(args.set)
     from solver.config import SolverConfig
@@ -111,7 +128,7 @@ def main() -> int:
     if args.one:
         learners, regions, seconds = args.one
         print(json.dumps(run_one(int(learners), int(regions), seconds, args.workers, args.seed, args.check,
-                                 settings)))
+                                 settings, args.problem_file)))
         return 0
     print(f"optimizer benchmark: {os.cpu_count()} cores, {args.workers} CP-SAT workers, seed {args.seed}"
           + "".join(f", {name}={value}" for name, value in settings.items()))
