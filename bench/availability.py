@@ -21,10 +21,10 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from solver.availability import compute_availability  # noqa: E402
-from solver.presets import PRESETS, build_rota  # noqa: E402
+from nortime.rota_presets import PRESETS, build_rota  # noqa: E402
 from solver.problem import read_problem  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent / "solver" / "data" / "midt_troms.json"
+DATA = Path(__file__).resolve().parent.parent / "nortime" / "demo" / "data" / "midt_troms.json"
 FIRST_DAY = date(2027, 1, 11)
 WEEKS = 22
 CLOSED = ["2027-02-22", "2027-02-23", "2027-02-24", "2027-02-25", "2027-02-26",

@@ -3,6 +3,11 @@
     python bench/optimizer.py                 # the issue's scenarios with their time limits
     python bench/optimizer.py --best-known    # 10-minute runs: best known and gap to the bound
     python bench/optimizer.py --sizes 300 --scale 0.5 --check
+    python bench/optimizer.py --sizes 1000 --set ruin_make_place=0.5 --set weights.group=40
+
+`--set FIELD=VALUE` changes one field of `solver.config.SolverConfig` (repeat it
+to change several; `weights.NAME` for an objective weight), for sweeping a
+tuning number; bench/NOTES.md lists the runs behind the defaults.
 
 For each scenario it prints: learners, regions, placed (priority-weighted),
 proven bound, status-quo placed (Mon+Wed / Tue+Thu 18:00 at every venue,
@@ -20,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,13 +37,36 @@ SCENARIOS = [(300, 1, 30), (1000, 1, 60), (3000, 1, 180), (10000, 10, 300)]
 BEST_KNOWN_SECONDS = 600
 
 
-def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool) -> dict:
-    from solver import solve
-    from solver.synthetic import midt_troms_problem
+def settings_of(pairs: list[str]) -> dict[str, str]:
+    """{"field": "value"} from ["field=value", ...]."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--set {pair}: use FIELD=VALUE, e.g. ruin_make_place=0.5")
+        settings[name.strip()] = value.strip()
+    return settings
 
-    problem = midt_troms_problem(learners=learners, seed=seed, regions=regions)
+
+def synthetic_problem(learners: int, regions: int, seed: int) -> dict:
+    from nortime.demo.synthetic import midt_troms_problem
+
+    return midt_troms_problem(learners=learners, seed=seed, regions=regions)
+
+
+def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool,
+            settings: dict[str, str], problem_file: str | None = None) -> dict:
+    from solver import solve
+    from solver.config import SolverConfig
+
+    config = SolverConfig().with_settings(settings)
+    if problem_file:
+        with open(problem_file, encoding="utf-8") as handle:
+            problem = json.load(handle)
+    else:
+        problem = synthetic_problem(learners, regions, seed)
     started = time.monotonic()
-    solution = solve(problem, time_limit=time_limit, workers=workers, seed=0)
+    solution = solve(problem, time_limit=time_limit, workers=workers, seed=0, config=config)
     seconds = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     # Ruin and recreate's helper processes count too: their CPU time, and the largest
@@ -53,14 +82,24 @@ def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: 
     if check:
         sys.path.insert(0, str(ROOT / "tests" / "solver"))
         import checker
+        from solver import verify
         result["violations"] = len(checker.violations(problem, solution))
+        result["verify"] = len(verify(problem, solution))
     return result
 
 
-def in_subprocess(learners, regions, time_limit, workers, seed, check) -> dict:
-    command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
-               "--workers", str(workers), "--seed", str(seed)] + (["--check"] if check else [])
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+def in_subprocess(learners, regions, time_limit, workers, seed, check, settings) -> dict:
+    # The problem is made here: the synthetic population lives in the web app's package
+    # (nortime.demo), whose imports (Flask, SQLAlchemy) must not count in the solver's memory.
+    with tempfile.TemporaryDirectory() as folder:
+        problem_file = Path(folder) / "problem.json"
+        problem_file.write_text(json.dumps(synthetic_problem(learners, regions, seed)), encoding="utf-8")
+        command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
+                   "--workers", str(workers), "--seed", str(seed), "--problem-file", str(problem_file)]
+        command += ["--check"] if check else []
+        for name, value in settings.items():
+            command += ["--set", f"{name}={value}"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"scenario {learners}x{regions} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -73,14 +112,26 @@ def main() -> int:
     parser.add_argument("--best-known", action="store_true", help=f"{BEST_KNOWN_SECONDS}-second runs")
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1, help="synthetic problem seed")
-    parser.add_argument("--check", action="store_true", help="count hard-rule violations with the test checker")
+    parser.add_argument("--check", action="store_true",
+                        help="count hard-rule violations with the test checker and solver.verify")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change a SolverConfig field (weights.NAME for a weight); repeatable")
     parser.add_argument("--one", nargs=3, type=float, metavar=("LEARNERS", "REGIONS", "SECONDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--problem-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    settings = settings_of(args.set)
+    from solver.config import SolverConfig
+    try:
+        SolverConfig().with_settings(settings)      # a typo fails here, before any run
+    except (TypeError, ValueError) as error:
+        raise SystemExit(f"--set: {error}")
     if args.one:
         learners, regions, seconds = args.one
-        print(json.dumps(run_one(int(learners), int(regions), seconds, args.workers, args.seed, args.check)))
+        print(json.dumps(run_one(int(learners), int(regions), seconds, args.workers, args.seed, args.check,
+                                 settings, args.problem_file)))
         return 0
-    print(f"optimizer benchmark: {os.cpu_count()} cores, {args.workers} CP-SAT workers, seed {args.seed}")
+    print(f"optimizer benchmark: {os.cpu_count()} cores, {args.workers} CP-SAT workers, seed {args.seed}"
+          + "".join(f", {name}={value}" for name, value in settings.items()))
     header = (f"{'learners':>9} {'regions':>7} {'limit s':>7} {'status':>9} {'placed':>7} {'bound':>7} "
               f"{'gap %':>6} {'status quo':>10} {'ratio':>6} {'seconds':>8} {'CPU s':>7} {'peak MB':>8}")
     print(header)
@@ -88,14 +139,14 @@ def main() -> int:
         if args.sizes and learners not in args.sizes:
             continue
         limit = BEST_KNOWN_SECONDS if args.best_known else limit * args.scale
-        r = in_subprocess(learners, regions, limit, args.workers, args.seed, args.check)
+        r = in_subprocess(learners, regions, limit, args.workers, args.seed, args.check, settings)
         gap = 100.0 * (r["bound"] - r["placed"]) / r["bound"] if r["bound"] else 0.0
         ratio = r["placed"] / r["status_quo"] if r["status_quo"] else float("inf")
         line = (f"{learners:>9} {regions:>7} {limit:>7.0f} {r['status']:>9} {r['placed']:>7} {r['bound']:>7} "
                 f"{gap:>6.1f} {r['status_quo']:>10} {ratio:>6.2f} {r['seconds']:>8.1f} {r['cpu_seconds']:>7.1f} "
                 f"{r['peak_mb']:>8}")
         if args.check:
-            line += f"  violations {r['violations']}"
+            line += f"  violations {r['violations']} (verify {r['verify']})"
         print(line, flush=True)
     return 0
 

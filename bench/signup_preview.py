@@ -22,7 +22,7 @@ def main() -> None:
     from nortime.demo import load_demo
     from nortime.learners.roster_import import roster_from_ics
     from nortime.services import signup
-    from solver.presets import build_rota
+    from nortime.rota_presets import build_rota
 
     app = create_app({"SECRET_KEY": "bench-secret-key-0123", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'b.sqlite'}"})
     with app.app_context():

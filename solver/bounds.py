@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from solver.config import DEFAULT, SolverConfig
 from solver.options import Options
 
 
@@ -134,12 +135,6 @@ def _taught(options: Options, offer) -> np.ndarray:
     return options.teacher_slots[:, offer.course][:, offer.patterns].all(axis=2).any(axis=0)
 
 
-MIN_CAPTIVE = 3      # fewer captive learners at a venue are not worth a CP-SAT run
-CLUSTER_MIN_SECONDS = 8.0   # the captive venues' joint slot model is proven in about 5-9 s (N=300, 2 cores)
-CLUSTER_MAX_LEARNERS = 300  # building the slot model is not time-limited: only for small clusters
-CLUSTER_WORKERS = 3  # measured on 2 cores: the max-SAT core worker proves it, 8.5 s with 3 workers, 11-21 s with 4-8
-TEACHER_CAPTIVE = 1  # learners whom this few teachers could teach join the captive venues' joint model
-OTHERS = 100000      # priority offset that marks learners who fill but do not count
 
 
 def able_teachers(options: Options, learner: int) -> set[int]:
@@ -155,7 +150,7 @@ def able_teachers(options: Options, learner: int) -> set[int]:
 
 
 def captive_bound(options: Options, blocked: set[int], time_limit: float, workers: int,
-                  seed: int = 0) -> tuple[int, dict[int, tuple[list[int], int]], dict]:
+                  seed: int = 0, config: SolverConfig = DEFAULT) -> tuple[int, dict[int, tuple[list[int], int]], dict]:
     """An upper bound on tier 1 that knows the rooms of venues some learners can reach alone.
 
     Every learner with a usable venue counts its priority, except that the learners
@@ -185,7 +180,7 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     # Smallest captive populations first: they are quick, and the largest gets the time left
     # (a run cut short still gives a valid bound).
     for v, learners in sorted(captive.items(), key=lambda item: len(item[1])):
-        if len(learners) < MIN_CAPTIVE:
+        if len(learners) < config.min_captive:
             continue
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
@@ -196,25 +191,25 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
             total -= value - most
             limits[v] = (learners, most)
     # With time to spare, the captive venues together in the exact slot model: it knows
-    # min_group, each teacher's week and the driving between them (N=300: 47 -> 43 seats),
-    # and the competition for scarce teachers (N=300: the only A1 teacher who works
-    # weekends is wanted at both captive venues and by 14 learners inland: 3 seats more).
-    cluster = {v for v, learners in captive.items() if len(learners) >= MIN_CAPTIVE}
+    # min_group, each teacher's week and the driving between them, and the competition
+    # for scarce teachers (a teacher wanted at two captive venues and inland), which the
+    # single venues' relaxations leave out (bench/NOTES.md, "Captive venues").
+    cluster = {v for v, learners in captive.items() if len(learners) >= config.min_captive}
     remaining = deadline - time.monotonic()
     cluster_seed: dict = {}
     reaching = sum(1 for vs in venues if vs & cluster)
-    if len(cluster) >= 2 and remaining >= CLUSTER_MIN_SECONDS and reaching <= CLUSTER_MAX_LEARNERS:
+    if len(cluster) >= 2 and remaining >= config.cluster_min_seconds and reaching <= config.cluster_max_learners:
         inside = [l for l, vs in enumerate(venues) if vs and vs <= cluster]
         extra = [l for l, vs in enumerate(venues) if vs and not vs <= cluster
-                 and len(able_teachers(options, l)) <= TEACHER_CAPTIVE]
-        if reaching + sum(1 for l in extra if not venues[l] & cluster) <= CLUSTER_MAX_LEARNERS:
+                 and len(able_teachers(options, l)) <= config.teacher_captive]
+        if reaching + sum(1 for l in extra if not venues[l] & cluster) <= config.cluster_max_learners:
             counted = inside + extra
             value = sum(problem.learners[l].priority for l in counted)
             singles = sum(value_v - most_v for value_v, most_v in
                           ((sum(problem.learners[l].priority for l in limits[v][0]), limits[v][1])
                            for v in cluster if v in limits))
             most, groups = _cluster_model_bound(options, cluster, inside, venues, remaining, workers, seed,
-                                                extra, [limits[v] for v in cluster if v in limits])
+                                                extra, [limits[v] for v in cluster if v in limits], config)
             cluster_seed = {"cluster": cluster, "groups": groups}
             if most is not None and value - most > singles:
                 total += singles - (value - most)
@@ -222,21 +217,29 @@ def captive_bound(options: Options, blocked: set[int], time_limit: float, worker
     return total, limits, cluster_seed
 
 
-EXTRA = "~outside"   # suffix of the course copies that `cluster_model` makes for `extra` learners
+@dataclass
+class ClusterModel:
+    """The slot model of a cluster of venues (`cluster_model`) and the maps back to the whole problem."""
+
+    model: object               # a model.TimetableModel
+    venue_of: list[int]         # model venue -> problem venue
+    learner_of: list[int]       # model learner -> problem learner
+    course_of: list[int]        # model course -> problem course (copies for `extra` learners follow the problem's)
 
 
 def cluster_model(options: Options, cluster: set[int], counted: list[int], fillers: list[int],
-                  exact_teachers: bool | None = None, extra: list[int] = ()):
+                  exact_teachers: bool | None = None, extra: list[int] = (),
+                  config: SolverConfig = DEFAULT) -> ClusterModel:
     """The slot model (`model.py`) of the problem cut down to the venues of `cluster`.
 
-    Learners in `counted` keep their priority; `fillers` may fill groups but get
-    priority + OTHERS, so that they form classes of their own and can be left out of
-    the objective.  `extra` learners (also in `counted`) bring their venues outside the
+    Learners in `counted` count; `fillers` may fill groups but do not count: the model
+    keeps them in classes of their own, marked `counted=False`, which `counted_seats`
+    leaves out of the objective.  `extra` learners (also in `counted`) bring their venues outside the
     cluster in, for them alone: only the slots of the patterns that suit them, only
     the teachers who could teach them, and min_group 1 (the other members of their
     groups there are left out), which keeps the model a relaxation of the problem for
-    the counted learners.  Returns the model and the maps back to the whole problem
-    (venue indexes, learner indexes); `model.course_of` maps its courses back.
+    the counted learners.  Those venues get copies of the courses (min_group 1, only
+    the outside venues), listed after the problem's own and mapped back by `course_of`.
     """
     from solver.model import TimetableModel
     from solver.options import build_options
@@ -269,10 +272,10 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
     for c, course in enumerate(problem.courses):
         here = tuple(problem.venues[v].id for v in outside if c in courses_at[v])
         if here:
-            courses.append(replace(course, id=course.id + EXTRA, min_group=1, venues=here))
+            # Its own id (ids are unique in a problem); only `course_of` says what it is.
+            courses.append(replace(course, id=f"{course.id}@{'+'.join(here)}", min_group=1, venues=here))
             course_of.append(c)
-    learners = tuple(problem.learners[l] for l in counted) + tuple(
-        replace(problem.learners[l], priority=problem.learners[l].priority + OTHERS) for l in fillers)
+    learners = tuple(problem.learners[l] for l in counted) + tuple(problem.learners[l] for l in fillers)
     part = replace(problem, venues=tuple(venues), courses=tuple(courses), learners=learners, current_groups=())
     part_options = build_options(part)
     if outside:
@@ -285,30 +288,31 @@ def cluster_model(options: Options, cluster: set[int], counted: list[int], fille
                         offer.suits[offer.row_of[int(l)]] = False
         others = [t for t in range(len(problem.teachers)) if t not in teachers]
         part_options.teacher_slots[others, len(problem.courses):, :] = False
-    model = TimetableModel(part_options, Timetable(part_options), set(), part.weights, exact_teachers)
-    model.course_of = course_of
-    return model, sorted(cluster) + outside, list(counted) + list(fillers)
+    # Only seats count here (and driving, in `solve.captive_start`): the default weights do.
+    uncounted = set(range(len(counted), len(counted) + len(fillers)))
+    model = TimetableModel(part_options, Timetable(part_options), set(), config.weights, exact_teachers, config,
+                           uncounted=uncounted)
+    return ClusterModel(model, sorted(cluster) + outside, list(counted) + list(fillers), course_of)
 
 
 def counted_seats(model) -> list:
     """The objective terms of `cluster_model`: seats of counted learners, priority-weighted."""
-    return [q.priority * n for qi, q in enumerate(model.classes) if q.priority < OTHERS
+    return [q.priority * n for qi, q in enumerate(model.classes) if q.counted
             for n, _ in model.class_vars[qi].values()]
 
 
-def groups_back(model, values: dict, venue_of: list[int], learner_of: list[int]) -> list:
+def groups_back(cluster: ClusterModel, values: dict) -> list:
     """The groups of a cluster model's solution, in the whole problem's indexes."""
     from solver.timetable import Group
 
-    table = model.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-    course_of = getattr(model, "course_of", None) or list(range(len(model.problem.courses)))
-    return [Group(course_of[g.course], venue_of[g.venue], g.slots, g.teacher, [learner_of[l] for l in g.learners])
-            for g in table.groups]
+    table = cluster.model.timetable_of(values)
+    return [Group(cluster.course_of[g.course], cluster.venue_of[g.venue], g.slots, g.teacher,
+                  [cluster.learner_of[l] for l in g.learners]) for g in table.groups]
 
 
 def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int], venues: list[set[int]],
                          time_limit: float, workers: int, seed: int, extra: list[int] = (),
-                         limits=()) -> tuple[int | None, list]:
+                         limits=(), config: SolverConfig = DEFAULT) -> tuple[int | None, list]:
     """Proven most priority-weighted `inside` + `extra` learners seated.
 
     `inside` learners have all usable venues in `cluster`; `extra` learners are the
@@ -323,19 +327,19 @@ def _cluster_model_bound(options: Options, cluster: set[int], inside: list[int],
     counted = list(inside) + list(extra)
     members = set(counted)
     others = [l for l, vs in enumerate(venues) if vs & cluster and l not in members]
-    model, venue_of, learner_of = cluster_model(options, cluster, counted, others, extra=list(extra))
+    built = cluster_model(options, cluster, counted, others, extra=list(extra), config=config)
+    model = built.model
     position = {l: k for k, l in enumerate(counted)}
     model.limit_placements([([position[l] for l in learners], most) for learners, most in limits])
     seats = counted_seats(model)
     if not seats:
         return 0, []
     model.model.maximize(sum(seats))
-    solver = cp_solver(time_limit, min(workers, CLUSTER_WORKERS), seed)
+    solver = cp_solver(time_limit, min(workers, config.cluster_workers), seed)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, []
-    values = {v.index: solver.value(v) for v in model._all_vars()}
-    return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(model, values, venue_of, learner_of)
+    return int(math.floor(solver.best_objective_bound + 1e-6)), groups_back(built, model.read(solver))
 
 
 def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -343,7 +347,7 @@ def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    # Measured: without probing the venue and cluster models are proven 4-8x sooner.
+    # Probing costs these small models more than it saves (bench/NOTES.md, "Captive venues").
     solver.parameters.cp_model_probing_level = 0
     return solver
 

@@ -242,8 +242,8 @@ def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] 
                       and l not in blocked), key=lambda l: -problem.learners[l].priority)
     # Groups only ever fill up here (a move keeps one group's size and grows another), so a
     # full group none of whose members could move, and a member with no other group with
-    # room, stay so: remembered, they are not searched again (at N=3000 the search took
-    # nearly all of a ruin and recreate step).
+    # room, stay so: remembered, they are not searched again (this search was most of a
+    # ruin and recreate step on large problems: bench/NOTES.md, "Cheaper steps").
     dead: set[int] = set()
     stuck: set[int] = set()
     for u in waiting:

@@ -1,7 +1,7 @@
 """The CP-SAT model: which groups open, their weekly slots, teacher and learners.
 
-Formulation (measured against a naive group x slot-combination model, which
-finds no first solution for 300 learners in 30 s):
+Formulation (a naive group x slot-combination model finds no first solution
+for 300 learners in 30 s: bench/NOTES.md):
 
 - Each course x venue ("offer") gets a few interchangeable *group* places:
   `open[g]`, one boolean `x[g, s]` per candidate slot that fits the venue's
@@ -19,25 +19,26 @@ finds no first solution for 300 learners in 30 s):
   day far enough apart to drive between venues, at most the weekly maximum.
 - Rooms: at every session start instant, no more sessions than rooms.
 
-The objective tiers are solved lexicographically by `solve_tiers`: tier 1
+Each row states a hard rule of `rules.py`: the slot and weekday rows
+"pattern", the attendance rows "attendable_share", the teacher variables
+"teacher" and "travel", the room rows "room", the size rows "group_size",
+locked groups and learners "lock".  The objective tiers are solved lexicographically (`tiers.TieredModel`): tier 1
 first, then each lower tier with the better tiers fixed as constraints.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
+from solver.tiers import CpSatProgress, TieredModel
 from solver.timetable import Group, Timetable
 
-EXACT_TEACHER_SESSIONS = 12000   # above this many (group, teacher, slot) choices teachers come in a second phase
-MAX_GROUPS_PER_OFFER = 64   # a safety valve; rooms and teachers bound it far earlier
-TIER1_SHARE = 0.85          # of the solve time for placements; the lower tiers polish the rest (hinted)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class LearnerClass:
     offers: list[int]            # offer indexes with at least one suiting pattern
     current: int | None          # model group index of their current group
     fixed: bool = False          # locked learners: must stay in `current`
+    counted: bool = True         # False: they may fill groups but do not count (`bounds.cluster_model`)
 
 
 @dataclass
@@ -65,8 +67,8 @@ class GroupPlace:
 
 
 def learner_classes(options: Options, blocked: set[int], current_of: dict[int, int],
-                    fixed: set[int]) -> list[LearnerClass]:
-    """Learners grouped by identical options (see the module docstring)."""
+                    fixed: set[int], uncounted: set[int] = frozenset()) -> list[LearnerClass]:
+    """Learners grouped by identical options (see the module docstring); `uncounted` ones apart."""
     problem = options.problem
     by_key: dict = {}
     classes: list[LearnerClass] = []
@@ -83,13 +85,13 @@ def learner_classes(options: Options, blocked: set[int], current_of: dict[int, i
         # suits_share too: the model checks a group's attendance row for the class's first
         # member only, and on patterns fewer than min_group suit (left out of `suits`) members
         # with equal `suits` rows can differ; equal suits_share rows make the check hold for all.
-        key = (learner.priority, current_of.get(l),
+        key = (learner.priority, l in uncounted, current_of.get(l),
                tuple((i, options.offers[i].suits[options.offers[i].row_of[l]].tobytes(),
                       options.offers[i].suits_share[options.offers[i].row_of[l]].tobytes()) for i in usable))
         if key in by_key:
             by_key[key].members.append(l)
         else:
-            by_key[key] = LearnerClass([l], learner.priority, usable, current_of.get(l))
+            by_key[key] = LearnerClass([l], learner.priority, usable, current_of.get(l), counted=l not in uncounted)
             classes.append(by_key[key])
     return classes
 
@@ -107,28 +109,31 @@ def _non_overlapping_per_week(options: Options, offer) -> int:
     return count
 
 
-class TimetableModel:
-    """Builds the model for one problem (or region) and solves its tiers."""
+class TimetableModel(TieredModel):
+    """Builds the exact slot model for one problem (or region); `TieredModel` solves its tiers.
 
-    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights,
-                 exact_teachers: bool | None = None):
-        self.options = options
-        self.problem = options.problem
-        self.weights = weights
-        self.model = cp_model.CpModel()
+    `repair` (Timetable -> Timetable with teachers), when given, turns each better solution
+    of the relaxed teacher rules into a real timetable as CP-SAT finds it (`CpSatProgress`).
+    `uncounted` learners form classes of their own marked `counted=False` (`bounds.cluster_model`).
+    """
+
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
+                 exact_teachers: bool | None = None, config: SolverConfig = DEFAULT, repair=None,
+                 uncounted: set[int] = frozenset()):
+        super().__init__(options, weights, config)
         self.start = start
         self._current_places()
         current_of = {l: gi for gi, gp in enumerate(self.places) if gp.current is not None
                       for l in self._current_learners(gp)}
         fixed = {l for l in current_of if self.problem.learners[l].id in self.problem.locked_learners
                  or self.places[current_of[l]].locked}
-        self.classes = learner_classes(options, blocked, current_of, fixed)
+        self.classes = learner_classes(options, blocked, current_of, fixed, uncounted)
         self._free_places()
         self._group_variables()
-        self.repair = None            # Timetable -> Timetable with teachers (see `_Progress`)
-        self.best_repaired = None
+        self.repair = repair
+        self.best_repaired: Timetable | None = None   # the best repaired solution (`CpSatProgress`)
         self.exact_teachers = exact_teachers if exact_teachers is not None else \
-            self._teacher_sessions_count() <= EXACT_TEACHER_SESSIONS
+            self._teacher_sessions_count() <= config.exact_teacher_sessions
         if self.exact_teachers:
             self._teacher_variables()
         else:
@@ -177,7 +182,7 @@ class TimetableModel:
                       self.problem.venues[offer.venue].rooms * _non_overlapping_per_week(o, offer)
                       // course.sessions_per_week,
                       level_sessions.get(course.level, 0) // course.sessions_per_week,
-                      MAX_GROUPS_PER_OFFER)
+                      self.config.max_groups_per_offer)
             in_start = sum(1 for g in self.start.groups if (g.course, g.venue) == (offer.course, offer.venue)
                            and g.id is None)
             cap = max(int(cap), in_start)
@@ -304,9 +309,9 @@ class TimetableModel:
 
         For a set of levels W and a day d: every session of the groups of W with a
         session on d is taught by a teacher of W available on d, so those sessions are
-        at most the weekly maximum of those teachers.  (Measured at N=300: the only A1
-        teacher working weekends took every weekend A1 group the per-instant rows
-        allowed, and teacher assignment then closed groups the relaxation had opened.)
+        at most the weekly maximum of those teachers.  Without this row the per-instant
+        rows let one weekend teacher take every weekend group, and teacher assignment
+        then closed groups the relaxation had opened (bench/NOTES.md).
         """
         m, o = self.model, self.options
         teachers = self.problem.teachers
@@ -429,12 +434,12 @@ class TimetableModel:
             teacher = o.teacher_index.get(gp.current.teacher) if gp.current.teacher else None
             if teacher in gp.t:
                 m.add(changed >= 1 - gp.t[teacher])
-            changes.append(round(w.get("change_group", 1)) * changed)
+            changes.append(w.change_group * changed)
         for qi, q in enumerate(self.classes):
             if q.current is not None and not q.fixed:
                 stay = self.class_vars[qi].get(q.current)
                 moved = len(q.members) - (stay[0] if stay else 0)
-                changes.append(round(w.get("change_learner", 1)) * moved)
+                changes.append(w.change_learner * moved)
         self.tier2 = sum(changes) if changes else 0
 
     def _lower_tiers(self) -> None:
@@ -465,14 +470,12 @@ class TimetableModel:
                         m.add(hit <= n)
                         m.add(hit <= len(q.members) * sum(liked))
                         prefer_terms.append(hit)
-        self.tier3 = (round(w.get("share", 1)) * sum(share_terms)
-                      + round(w.get("prefer_day", 20)) * sum(prefer_terms)) if share_terms else 0
+        self.tier3 = (w.share * sum(share_terms) + w.prefer_day * sum(prefer_terms)) if share_terms else 0
         groups = sum(gp.open for gp in self.places)
         learner_drive = sum(int(o.learner_travel[q.members[0], self.places[gi].venue]) * n
                             for qi, q in enumerate(self.classes) for gi, (n, _) in self.class_vars[qi].items())
         teacher_drive = sum(int(o.teacher_travel[t, gp.venue]) * var for gp in self.places for t, var in gp.t.items())
-        self.tier4 = (round(w.get("group", 60)) * groups + round(w.get("learner_drive", 1)) * learner_drive
-                      + round(w.get("teacher_drive", 1)) * teacher_drive)
+        self.tier4 = w.group * groups + w.learner_drive * learner_drive + w.teacher_drive * teacher_drive
 
     # -- hints and solutions ----------------------------------------------------
     def assignment(self, table: Timetable) -> dict:
@@ -518,11 +521,6 @@ class TimetableModel:
                 values[a] = int(c > 0)
         return values
 
-    def hint(self, table: Timetable) -> None:
-        self.model.clear_hints()
-        for var, value in self.assignment(table).items():
-            self.model.add_hint(var, value)
-
     def timetable(self, value) -> Timetable:
         """The timetable a solution represents; `value(var)` reads a variable."""
         table = Timetable(self.options)
@@ -560,118 +558,62 @@ class TimetableModel:
                 members = members[count:]
         return table
 
-    # -- solving ------------------------------------------------------------------
-    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False):
-        """Solve tier 1, then the lower tiers with the better ones fixed.
-
-        Returns (timetable or None, status, tier-1 bound) where status is one of
-        "optimal", "feasible", "infeasible", "unknown".
-        """
-        deadline = time.monotonic() + time_limit
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = workers
-        params.random_seed = seed
-        params.log_search_progress = log
-        params.cp_model_probing_level = 0
-        progress = _Progress(on_progress, self if self.repair is not None and not self.exact_teachers else None)
-
-        self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, TIER1_SHARE * time_limit)
-        if on_progress is not None:
-            solver.best_bound_callback = progress.on_bound
-        watching = on_progress is not None or progress.model is not None
-        status = solver.solve(self.model, progress if watching else None)
-        # The lower tiers' bounds are not placements: the progress bar must not hear of them.
-        solver.best_bound_callback = None
-        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
-            return None, "infeasible", 0
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, "unknown", 0
-        best = int(round(solver.objective_value))
-        bound = int(np.floor(solver.best_objective_bound + 1e-6))
-        proven = status == cp_model.OPTIMAL
-        values = {v.index: solver.value(v) for v in self._all_vars()}
-        self.model.add(self.tier1 >= best)
-        tiers = [("tier2", "min"), ("tier3", "max"), ("tier4", "min")]
-        for done, (name, sense) in enumerate(tiers):
-            remaining = deadline - time.monotonic()
-            if remaining < 0.2:
-                break
-            if name == "tier3":
-                self._lower_tiers()
-            tier = getattr(self, name)
-            if isinstance(tier, int):
-                continue
-            self._hint_values(values)
-            if sense == "min":
-                self.model.minimize(tier)
-            else:
-                self.model.maximize(tier)
-            params.max_time_in_seconds = remaining / (len(tiers) - done)
-            status = solver.solve(self.model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            values = {v.index: solver.value(v) for v in self._all_vars()}
-            self.model.add(tier <= int(round(solver.objective_value)) if sense == "min"
-                           else tier >= int(round(solver.objective_value)))
-        table = self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
-        return table, "optimal" if proven else "feasible", max(bound, best)
-
-    def _all_vars(self):
+    # -- tiers (`tiers.TieredModel`) -------------------------------------------------
+    def variables(self) -> list:
+        """Every variable of the model: the slot model carries them all from tier to tier."""
         return [self.model.get_int_var_from_proto_index(i) for i in range(len(self.model.proto.variables))]
 
-    def _hint_values(self, values: dict) -> None:
-        self.model.clear_hints()
-        for var in self._all_vars():
-            if var.index in values:
-                self.model.add_hint(var, values[var.index])
+    def lower_tier_count(self) -> int:
+        return 3
 
+    def lower_tiers(self):
+        yield self.tier2, "min"
+        self._lower_tiers()
+        yield self.tier3, "max"
+        yield self.tier4, "min"
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports elapsed seconds, best placed so far and the bound to `on_progress`.
+    def tier1_share(self) -> float:
+        return self.config.tier1_share
 
-    With `model` (a TimetableModel with only the relaxed teacher rules and a `repair`),
-    each better solution is also repaired into a real timetable (teachers assigned,
-    learners refilled) and the best is kept in `model.best_repaired`: the relaxation's
-    solutions drift away from what teachers can cover as the search goes on (measured
-    at N=300: a 10-minute run ended 268 after teacher assignment, its 30-second runs
-    273-274), so the answer is the best real timetable seen, not the last one.
-    The progress then reports real placements.
-    """
+    def timetable_of(self, values: dict) -> Timetable:
+        return self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)
 
-    def __init__(self, on_progress, model=None):
-        super().__init__()
-        self.on_progress = on_progress
-        self.model = model
-        self.started = time.monotonic()
-        self.placed = 0
-        self.bound = None
+    def progress(self, on_progress) -> CpSatProgress | None:
+        repairing = self.repair is not None and not self.exact_teachers
+        if on_progress is None and not repairing:
+            return None
+        return CpSatProgress(on_progress, self if repairing else None)
 
-    def on_solution_callback(self) -> None:
-        self.placed = int(round(self.objective_value))
-        self.bound = int(np.floor(self.best_objective_bound + 1e-6))
-        if self.model is not None:
-            self.placed = self._repair()
-        if self.on_progress is not None:
-            self._report()
+    def plan_around(self, rest: Timetable, venue_of: list[int], time_limit: float, workers: int,
+                    seed: int) -> dict | None:
+        """Seat as many as possible around `rest`, then drive the least; the values, or None.
 
-    def _repair(self) -> int:
-        model = self.model
-        best = model.best_repaired.placed_value() if model.best_repaired is not None else -1
-        if self.placed > best:
-            table = model.repair(model.timetable(lambda var: var if isinstance(var, int) else self.value(var)))
-            if table.placed_value() > best:
-                model.best_repaired, best = table, table.placed_value()
-        return max(best, 0)
+        For a cluster model (`bounds.cluster_model`, exact teachers): each teacher gets only the
+        sessions that fit around their groups in `rest` (time, driving, weekly maximum).
+        """
+        m = self.model
+        for t, teacher in enumerate(self.problem.teachers):
+            sessions = []
+            for gp in self.places:
+                for s, var in gp.u.get(t, {}).items():
+                    if rest.teacher_can(t, gp.course, venue_of[gp.venue], (s,)):
+                        sessions.append(var)
+                    else:
+                        m.add(var == 0)
+            load = sum(len(g.slots) for g in rest.groups if g.teacher == t)
+            if sessions:
+                m.add(sum(sessions) <= teacher.max_sessions_per_week - load)
+        seats = sum(q.priority * n for qi, q in enumerate(self.classes) for n, _ in self.class_vars[qi].values())
+        drives = [(int(self.options.teacher_travel[t, gp.venue]), var) for gp in self.places for t, var in gp.t.items()]
+        # One more seat outweighs any driving: each place has one teacher, so the driving is at most this.
+        per_seat = 1 + sum(int(self.options.teacher_travel[:, gp.venue].max(initial=0)) for gp in self.places)
+        m.maximize(per_seat * seats - sum(minutes * var for minutes, var in drives))
+        return self.solve_objective(time_limit, workers, seed)
 
-    def on_bound(self, bound: float) -> None:
-        self.bound = int(np.floor(bound + 1e-6))
-        self._report()
-
-    def _report(self) -> None:
-        try:
-            self.on_progress({"elapsed": round(time.monotonic() - self.started, 3),
-                              "placed": self.placed, "bound": self.bound})
-        except Exception:  # a broken progress bar must not stop the solve
-            pass
+    def solve_objective(self, time_limit: float, workers: int, seed: int) -> dict | None:
+        """Solve for the objective set on `model` now; the values of the best solution, or None."""
+        solver = self.cp_solver(workers, seed)
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        if solver.solve(self.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return self.read(solver)

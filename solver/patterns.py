@@ -15,33 +15,31 @@ The patterns are a selection per offer (those of the start timetable and the
 ones the most learners could attend), so the model is a restriction of the
 problem: its optimum is a good timetable, not a proof.  Because the
 selection includes the start, the answer is never worse than the start.
-Tier 3 (shares, preferred days) and tier 4 (groups, driving) are linear
+Tier 3 (shares, preferred days) and tier 4 (groups, learners' and teachers' driving) are linear
 here and solved after tier 1 with tier 1 fixed.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.model import LearnerClass, _Progress, learner_classes
+from solver.model import LearnerClass, learner_classes
+from solver.config import DEFAULT, SolverConfig, Weights
 from solver.options import Options
+from solver.tiers import CpSatProgress, TieredModel
 from solver.timetable import Group, Timetable
 
-PATTERNS_PER_OFFER = 24
-FULL_WORKERS = 2           # full-problem CP-SAT workers; the rest search neighbourhoods of the best
 
 
-class PatternModel:
-    """Counts of groups per (offer, pattern) and of class members in them."""
+class PatternModel(TieredModel):
+    """Counts of groups per (offer, pattern) and of class members in them; `TieredModel` solves its tiers."""
 
-    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights):
-        self.options = options
-        self.problem = options.problem
-        self.weights = weights
-        self.model = cp_model.CpModel()
+    proves_bound = False      # a restriction of the problem (a selection of patterns)
+
+    def __init__(self, options: Options, start: Timetable, blocked: set[int], weights: Weights,
+                 config: SolverConfig = DEFAULT):
+        super().__init__(options, weights, config)
         self.classes: list[LearnerClass] = learner_classes(options, blocked, {}, set())
         self._choose_patterns(start)
         self._variables()
@@ -63,7 +61,7 @@ class PatternModel:
             taught = np.array([o.teacher_slots[:, offer.course, list(p)].any(axis=0).all() for p in offer.patterns])
             score = (offer.suits * weight[offer.learners][:, None]).sum(axis=0)
             live = np.flatnonzero(taught & (score > 0))
-            best = live[np.argsort(-score[live], kind="stable")][:PATTERNS_PER_OFFER]
+            best = live[np.argsort(-score[live], kind="stable")][:self.config.patterns_per_offer]
             chosen = set(best.tolist()) | in_start.get(i, set())
             if chosen:
                 self.chosen[i] = sorted(chosen)
@@ -193,11 +191,6 @@ class PatternModel:
     def _decisions(self) -> list:
         return list(self.N.values()) + list(self.f.values()) + list(self.y.values())
 
-    def hint(self, table: Timetable) -> None:
-        self.model.clear_hints()
-        for var, value in self.assignment(table).items():
-            self.model.add_hint(var, value)
-
     def _lower_tiers(self):
         o, w = self.options, self.weights
         tier3, tier4 = [], []
@@ -206,54 +199,39 @@ class PatternModel:
             offer = o.offers[i]
             share = float(offer.shares[offer.row_of[rep], p])
             liked = sum(int(o.slot_day[s]) in self.problem.learners[rep].prefer_days for s in offer.patterns[p])
-            tier3.append((round(w.get("share", 1)) * round(100 * share) + round(w.get("prefer_day", 20)) * liked) * var)
-            tier4.append(round(w.get("learner_drive", 1)) * int(o.learner_travel[rep, offer.venue]) * var)
-        tier4 += [round(w.get("group", 60)) * var for var in self.N.values()]
+            tier3.append((w.share * round(100 * share) + w.prefer_day * liked) * var)
+            tier4.append(w.learner_drive * int(o.learner_travel[rep, offer.venue]) * var)
+        tier4 += [w.group * var for var in self.N.values()]
+        # Teachers drive from home to each of their groups, as in the slot model and the document.
+        tier4 += [w.teacher_drive * int(o.teacher_travel[t, o.offers[i].venue]) * y for (t, i, p), y in self.y.items()]
         return sum(tier3), sum(tier4)
 
-    def solve(self, time_limit: float, workers: int, seed: int, on_progress=None, log=False, tier1_share=0.9):
-        """Like `TimetableModel.solve`; the status is at best "feasible" (a restricted model).
+    # -- tiers (`tiers.TieredModel`) -------------------------------------------------
+    def variables(self) -> list:
+        return self._decisions()
 
-        `tier1_share` of the time goes to placements, the rest to the lower tiers.
-        """
-        deadline = time.monotonic() + time_limit
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = workers
-        params.random_seed = seed
-        params.log_search_progress = log
-        params.cp_model_probing_level = 0
+    def lower_tier_count(self) -> int:
+        return 2
+
+    def lower_tiers(self):
+        tier3, tier4 = self._lower_tiers()
+        yield tier3, "max"
+        yield tier4, "min"
+
+    def tier1_share(self) -> float:
+        return self.config.pattern_tier1_share
+
+    def tune(self, params, workers: int) -> None:
         if workers >= 4:
             # This model is a restriction: its bound is never reported, so most workers go to
-            # the neighbourhood searches (measured at N=1000, 40 s: 869 placed with two full
-            # workers, 863 with the default six, which found nothing better for 26 s).
-            params.num_full_subsolvers = FULL_WORKERS
-        self.model.maximize(self.tier1)
-        params.max_time_in_seconds = max(0.1, tier1_share * time_limit)
-        progress = _Progress(on_progress) if on_progress is not None else None
-        status = solver.solve(self.model, progress)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, "unknown", 0
-        values = {var.index: solver.value(var) for var in self._decisions()}
-        best = int(round(solver.objective_value))
-        self.model.add(self.tier1 >= best)
-        tier3, tier4 = self._lower_tiers()
-        for tier, sense in ((tier3, "max"), (tier4, "min")):
-            remaining = deadline - time.monotonic()
-            if remaining < 0.2 or isinstance(tier, int):
-                break
-            self.model.clear_hints()
-            for var in self._decisions():
-                self.model.add_hint(var, values[var.index])
-            self.model.maximize(tier) if sense == "max" else self.model.minimize(tier)
-            params.max_time_in_seconds = remaining / (2 if sense == "max" else 1)
-            status = solver.solve(self.model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            values = {var.index: solver.value(var) for var in self._decisions()}
-            objective = int(round(solver.objective_value))
-            self.model.add(tier >= objective if sense == "max" else tier <= objective)
-        return self.timetable(values), "feasible", None
+            # the neighbourhood searches (bench/NOTES.md, "counting model workers").
+            params.num_full_subsolvers = self.config.pattern_full_workers
+
+    def progress(self, on_progress) -> CpSatProgress | None:
+        return CpSatProgress(on_progress) if on_progress is not None else None
+
+    def timetable_of(self, values: dict) -> Timetable:
+        return self.timetable(values)
 
     def timetable(self, values: dict) -> Timetable:
         """Split each (offer, pattern) count into real groups, members dealt round-robin."""

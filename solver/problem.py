@@ -1,4 +1,4 @@
-"""Reading and validating a problem document (spec: problem-format.md, version 1).
+"""Reading and validating a problem document (spec: solver/README.md, format version 1).
 
 `read_problem` turns the JSON document into frozen domain objects, or raises
 `InvalidProblem` listing every error found, each with the JSON path of the
@@ -24,6 +24,8 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from solver.config import WEIGHT_NAMES
 
 FORMAT = "nortime.problem/1"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
@@ -202,7 +204,7 @@ class Problem:
     learners: tuple[Learner, ...]
     current_groups: tuple[CurrentGroup, ...]
     locked_learners: frozenset[str]
-    weights: Mapping[str, float]
+    weights: Mapping[str, int]        # overrides of config.Weights by name
 
 
 class InvalidProblem(ValueError):
@@ -815,16 +817,26 @@ def _read_current(r: _Reader, doc: Mapping, slots: tuple[Slot, ...]) -> tuple[tu
     return tuple(groups), frozenset(lid for lid in locked_learners if lid is not None)
 
 
-def _read_weights(r: _Reader, doc: Mapping) -> Mapping[str, float]:
+def _read_weights(r: _Reader, doc: Mapping) -> Mapping[str, int]:
+    """Overrides of `config.Weights` by name: known names, whole numbers (see solver/README.md)."""
     raw = r.field(doc, "weights", "", {})
     weights = r.obj(raw, "weights")
     if weights is None:
         return MappingProxyType({})
     parsed = {}
     for key, value in weights.items():
-        number = r.number(value, f"weights.{key}", 0.0, 1e9)
-        if number is not None:
-            parsed[str(key)] = number
+        path = f"weights.{key}"
+        if key not in WEIGHT_NAMES:
+            r.error(path, f"{key!r} is not a weight; use one of {', '.join(WEIGHT_NAMES)}")
+            continue
+        number = r.number(value, path, 0.0, 1e9)
+        if number is None:
+            continue
+        if not number.is_integer():
+            r.error(path, f"{value} is not a whole number; weights are whole numbers (scale the weights "
+                          "of a tier up together, e.g. 2 and 5 rather than 0.4 and 1)")
+            continue
+        parsed[key] = int(number)
     return MappingProxyType(parsed)
 
 

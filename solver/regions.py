@@ -1,7 +1,7 @@
 """Splitting a problem into regions that can be solved on their own.
 
 Two venues belong to one region when some learner can reach both, or when
-they lie within `TEACHER_REACH_MINUTES` of each other (a teacher could serve
+they lie within `config.teacher_reach_minutes` of each other (a teacher could serve
 both on one evening).  Learners go with the venues they can reach (those who
 reach none go with the venue nearest home, to be explained), teachers with
 the region of the venue nearest their home.
@@ -19,13 +19,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from solver.config import DEFAULT, SolverConfig
 from solver.problem import Problem
 from solver.travel import travel_matrix
 
-TEACHER_REACH_MINUTES = 120
-
-
-def split_regions(problem: Problem) -> list[Problem]:
+def split_regions(problem: Problem, config: SolverConfig = DEFAULT) -> list[Problem]:
     """The independent parts of `problem` (a list with `problem` itself when it is one region)."""
     venues = problem.venues
     if len(venues) <= 1:
@@ -45,7 +43,7 @@ def split_regions(problem: Problem) -> list[Problem]:
 
     between = travel[venue_place][:, venue_place]
     for a in range(len(venues)):
-        for b in np.flatnonzero(between[a] <= TEACHER_REACH_MINUTES):
+        for b in np.flatnonzero(between[a] <= config.teacher_reach_minutes):
             union(a, int(b))
     homes = np.array([place_index[l.home] for l in problem.learners], dtype=np.int64)
     reach = np.array([l.max_travel_minutes for l in problem.learners])

@@ -22,10 +22,8 @@ are the greedy's own (`timetable.Timetable`), so every timetable it returns is v
 Searches from different seeds end far apart, so with a second core a helper
 process runs its own search alongside (`helpers`) and the best of them is kept.
 
-Measured on the synthetic Midt-Troms problems (2 cores, one search, no helper):
-N=1000 from the greedy start of 848 placed, 40 s reach 900-910 (the counting
-model of `patterns.py` found 852 in 45 s); N=300 reaches the proven optimum 281
-within 22 s in 19 of 20 searches, in 3 s for half of them.
+It beats the counting model by far in the same time; bench/NOTES.md has the runs
+("Ruin and recreate first") and those behind each `ruin_*` field of `SolverConfig`.
 """
 
 from __future__ import annotations
@@ -37,51 +35,35 @@ from dataclasses import replace
 from typing import Callable
 
 from solver.bounds import usable_venues
+from solver.config import DEFAULT, SolverConfig
 from solver.greedy import augment, greedy_fill
 from solver.timetable import Group, Timetable
-
-MAX_CLOSED = 4        # groups closed at most per ruin step (measured: 4-6 do about equally, 2 stalls sooner)
-STALL_STEPS = 10000   # a search ends after this many steps without placing more (at least; see ruin_and_recreate):
-                      # N=300 takes 450 steps a second and finds its optimum up to 20 s after its last gain
-TARGETED = 0.3        # share of ruin steps that close groups at a venue some unplaced learner could use
-MAKE_PLACE = 0.7      # share of steps that make a place for an unplaced learner.  One search, no helper,
-                      # before `PULL` (which made N=300 reliable):
-                      # N=1000 in 40 s 903-907 with none, 903-907 at 0.2, 902-909 at 0.5, 906-908 at 0.7,
-                      # 893-906 at 0.8; N=300 finds 281 within 25 s in 0 of 4 runs at 0.3, 2 of 6 at 0.5,
-                      # 5 of 11 at 0.7, 3 of 5 at 0.9 (the other two stuck at 278-279)
-PULL = 0.5            # share of make-place steps that first take mates out of groups that can spare them
-                      # (N=300, one search: the optimum within 22 s in 19 of 20 runs, median 3 s; without,
-                      # 0 of 10 from today's start; N=1000 and 3000 alike either way)
-ANY_TEACHER = 0.5     # share of steps whose refill gives a group any free teacher, not the nearest: the
-                      # nearest is often the one a far venue needs (N=3000 in 120 s: 1357-1373 against
-                      # 1348-1363 without; N=300 and 1000 alike)
-HELPER_SECONDS = 3.0  # a helper process only when the search has this long (starting one takes about 0.5 s)
-HELPER_GRACE = 5.0    # seconds a helper gets after the deadline to send its timetable
 
 
 def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed: int = 0,
                       on_progress: Callable[[int], None] | None = None, steps: int | None = None,
-                      ceiling: int | None = None, helpers: int = 0) -> Timetable:
+                      ceiling: int | None = None, helpers: int = 0, config: SolverConfig = DEFAULT) -> Timetable:
     """The best timetable the search finds from `table` before `deadline` (time.monotonic()).
 
     `table` itself is not changed.  Locked groups and the learners of `current` are
     never touched; `on_progress(placed)` hears of every improvement.  The search
     stops once it places `ceiling` (a proven bound: nothing better exists), and when
     it has gone as many steps without placing more as it took to get there (at
-    least `STALL_STEPS`): on small problems that is soon, and CP-SAT gets the time
+    least `config.ruin_stall_steps`): on small problems that is soon, and CP-SAT gets the time
     to prove its optimum.  With `steps` it stops after that many steps, runs no
     helpers and a seed gives the same result every time.  `helpers` other processes
     search from `table` with other seeds until the same deadline (when there is time
-    to start them and the platform lets this process start any).
+    to start them and the platform lets this process start any).  The step's odds and
+    sizes are the `ruin_*` fields of `config`.
     """
     if ceiling is not None and table.placed_value() >= ceiling:
         return table
     options = table.options
-    started = _start_helpers(table, blocked, deadline, seed, ceiling, helpers) \
-        if steps is None and deadline - time.monotonic() >= HELPER_SECONDS else []
+    started = _start_helpers(table, blocked, deadline, seed, ceiling, helpers, config) \
+        if steps is None and deadline - time.monotonic() >= config.helper_min_seconds else []
     listen = _Listener(started, on_progress)
-    best = _search(table, blocked, deadline, seed, listen, steps, ceiling)
-    for groups in listen.results(deadline, ceiling):
+    best = _search(table, blocked, deadline, seed, listen, steps, ceiling, config)
+    for groups in listen.results(deadline, ceiling, config.helper_grace_seconds):
         found = _rebuilt(options, groups)
         if found is not None and found.placed_value() > best.placed_value():
             best = found
@@ -89,7 +71,7 @@ def ruin_and_recreate(table: Timetable, blocked: set[int], deadline: float, seed
 
 
 def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, listen, steps: int | None,
-            ceiling: int | None) -> Timetable:
+            ceiling: int | None, config: SolverConfig = DEFAULT) -> Timetable:
     """One search from `table`: its best timetable."""
     rng = random.Random(seed)
     pinned = table.options.pinned()
@@ -99,22 +81,23 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, lis
     step = last = 0
     while time.monotonic() < deadline and (steps is None or step < steps) \
             and (ceiling is None or value < ceiling) and not listen.done(ceiling):
-        if step - last >= max(STALL_STEPS, last):
+        if step - last >= max(config.ruin_stall_steps, last):
             break
         step += 1
         candidate = best.copy()
         unplaced = [l for l in waiting if l not in candidate.group_of]
-        if unplaced and rng.random() < MAKE_PLACE:
-            _make_place(rng, candidate, rng.choice(unplaced), blocked, pinned)
+        if unplaced and rng.random() < config.ruin_make_place:
+            _make_place(rng, candidate, rng.choice(unplaced), blocked, pinned, config)
         else:
             movable = [g for g in candidate.groups if not g.locked and not pinned & set(g.learners)]
             if not movable:
                 break
-            near = rng.choice(venues_of[rng.choice(unplaced)]) if unplaced and rng.random() < TARGETED else None
-            for g in _victims(rng, movable, near):
+            near = rng.choice(venues_of[rng.choice(unplaced)]) if unplaced and rng.random() < config.ruin_targeted \
+                else None
+            for g in _victims(rng, movable, near, config):
                 candidate.remove(g)
-        capped = rng.random() < 0.5
-        anyone = rng if rng.random() < ANY_TEACHER else None
+        capped = rng.random() < config.ruin_capped
+        anyone = rng if rng.random() < config.ruin_any_teacher else None
         candidate = greedy_fill(augment(greedy_fill(candidate, blocked, capped, rng=anyone), blocked, pinned),
                                 blocked, capped, rng=anyone)
         placed = candidate.placed_value()
@@ -126,19 +109,19 @@ def _search(table: Timetable, blocked: set[int], deadline: float, seed: int, lis
     return best
 
 
-def _victims(rng: random.Random, groups: list, near: int | None) -> list:
+def _victims(rng: random.Random, groups: list, near: int | None, config: SolverConfig = DEFAULT) -> list:
     """The groups one ruin step closes: a random few, a few at one venue, or all of one teacher's.
 
     With `near` (a venue an unplaced learner could use), a few there.
     """
-    count = rng.randint(1, MAX_CLOSED)
+    count = rng.randint(1, config.ruin_max_closed)
     kind = rng.random()
     if near is not None:
         here = [g for g in groups if g.venue == near]
         return rng.sample(here, min(count, len(here)))
-    if kind < 0.4:
+    if kind < config.ruin_random_victims:
         return rng.sample(groups, min(count, len(groups)))
-    if kind < 0.7:
+    if kind < config.ruin_random_victims + config.ruin_venue_victims:
         venue = rng.choice(groups).venue
         here = [g for g in groups if g.venue == venue]
         return rng.sample(here, min(count, len(here)))
@@ -146,7 +129,8 @@ def _victims(rng: random.Random, groups: list, near: int | None) -> list:
     return [g for g in groups if g.teacher == teacher]
 
 
-def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set[int], pinned: set[int]) -> None:
+def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set[int], pinned: set[int],
+                config: SolverConfig = DEFAULT) -> None:
     """Open a group for unplaced `learner` at a pattern that suits them, closing what stands in the way.
 
     In place; it may close groups and open none (the refill then seats whom it can).
@@ -165,9 +149,9 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
     slots = offer.pattern_slots[pattern]
     days = {int(options.slot_day[s]) for s in slots}
     closable = lambda g: not g.locked and not pinned & set(g.learners)
-    # Those who could join: free ones, then (`PULL`) ones taken from groups with more than
-    # min_group, then the groups holding most of them closed until enough are free for
-    # min_group (1-MAX_CLOSED groups in any case, unless taking them out sufficed).
+    # Those who could join: free ones, then (`config.ruin_pull`) ones taken from groups with more
+    # than min_group, then the groups holding most of them closed until enough are free for
+    # min_group (1 to `ruin_max_closed` groups in any case, unless taking them out sufficed).
     mates = [l for l in offer.members(pattern) if l != learner and l not in blocked]
     need = course.min_group - 1 - sum(1 for l in mates if l not in table.group_of)
     holding: dict[int, list] = {}
@@ -175,7 +159,7 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
         g = table.group_of.get(l)
         if g is not None and closable(g):
             holding.setdefault(id(g), [g, 0])[1] += 1
-    pulled = need > 0 and rng.random() < PULL
+    pulled = need > 0 and rng.random() < config.ruin_pull
     if pulled:
         # Take mates out of groups that keep min_group without them: nothing closes.
         spare = {id(g): len(g.learners) - problem.courses[g.course].min_group for g, _ in holding.values()}
@@ -190,16 +174,16 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
                 spare[id(g)] -= 1
                 need -= 1
                 holding[id(g)][1] -= 1
-    wanted = 0 if pulled and need <= 0 else rng.randint(1, MAX_CLOSED)
+    wanted = 0 if pulled and need <= 0 else rng.randint(1, config.ruin_max_closed)
     closed = 0
     for g, count in sorted(holding.values(), key=lambda item: (-item[1], rng.random())):
-        if closed >= MAX_CLOSED or (closed >= wanted and need <= 0):
+        if closed >= config.ruin_max_closed or (closed >= wanted and need <= 0):
             break
         table.remove(g)
         closed += 1
         need -= count
     # The room: close groups at the venue on the pattern's days until one is free.
-    for _ in range(MAX_CLOSED):
+    for _ in range(config.ruin_max_closed):
         if table.room_free(offer.course, offer.venue, slots):
             break
         here = [g for g in table.groups if g.venue == offer.venue and closable(g)
@@ -288,7 +272,7 @@ class _Listener:
             return True
         return False
 
-    def results(self, deadline: float, ceiling: int | None) -> list:
+    def results(self, deadline: float, ceiling: int | None, grace: float) -> list:
         """Every helper's best groups.
 
         Helpers search on until `deadline` or until they stall themselves (the main
@@ -298,7 +282,7 @@ class _Listener:
         for process, connection in self.helpers:
             # A helper finishes its step, then sends its timetable; read it before joining
             # (a large one fills the pipe and would keep the helper from ending).
-            until = max(deadline, time.monotonic()) + HELPER_GRACE
+            until = max(deadline, time.monotonic()) + grace
             while time.monotonic() < until:
                 if ceiling is not None and self.best >= ceiling:
                     self._stop()
@@ -314,7 +298,7 @@ class _Listener:
 
 
 def _start_helpers(table: Timetable, blocked: set[int], deadline: float, seed: int, ceiling: int | None,
-                   helpers: int) -> list:
+                   helpers: int, config: SolverConfig = DEFAULT) -> list:
     """Started helper processes with their connections; none when the platform refuses."""
     if helpers <= 0:
         return []
@@ -322,7 +306,7 @@ def _start_helpers(table: Timetable, blocked: set[int], deadline: float, seed: i
     # What a helper needs to rebuild the same options and timetable (Options itself is
     # large and holds read-only mappings that do not pickle).
     payload = dict(problem=replace(problem, weights=dict(problem.weights)), blocked=set(blocked),
-                   groups=_groups(table), deadline=deadline, ceiling=ceiling)
+                   groups=_groups(table), deadline=deadline, ceiling=ceiling, config=config)
     started = []
     try:
         # "spawn": a clean interpreter; forking a process that runs threads (CP-SAT,
@@ -374,7 +358,8 @@ def _helper(payload: dict, seed: int, connection) -> None:
                 self.stopped = True
             return self.stopped
 
-    best = _search(table, payload["blocked"], payload["deadline"], seed, Reporter(), None, payload["ceiling"])
+    best = _search(table, payload["blocked"], payload["deadline"], seed, Reporter(), None, payload["ceiling"],
+                   payload.get("config", DEFAULT))
     send(("groups", _groups(best)))
     connection.close()
 

@@ -1,4 +1,4 @@
-"""Writing the solution document (spec: problem-format.md, "Solution").
+"""Writing the solution document (spec: solver/README.md, "The solution document").
 
 Besides the spec's fields the document carries two optional extras:
 
@@ -17,18 +17,16 @@ points (100 x each placed learner's attendable share, plus `prefer_day`
 weight per session on a preferred day), group and driving cost (`group`
 weight per group plus driving minutes of learners and teachers)].
 
-`weights` in the problem may override, within their tier (rounded to whole
-numbers): `change_learner` (1, per learner moved or removed), `change_group`
-(1, per group of `current` with other slots, venue or teacher, or closed),
-`share` (1, per share point), `prefer_day` (20, per session on a preferred
-day), `group` (60, per opened group), `learner_drive` and `teacher_drive`
-(1, per minute from home to the venue).  Tiers stay strictly ordered.
+The weights within each tier are `config.Weights` (defaults there, each
+documented; a problem's `weights` override them by name, whole numbers only).
+Tiers stay strictly ordered.
 `stats` also reports `status_quo_placed`, `start_placed` (the greedy start)
 and `regions`.
 """
 
 from __future__ import annotations
 
+from solver.config import Weights
 from solver.options import Options
 from solver.problem import Problem, parse_clock, parse_day
 from solver.timetable import Group, Timetable
@@ -72,7 +70,7 @@ def _group_json(options: Options, g: Group, name: str) -> dict:
             "sessions": int(options.availability.total[list(g.slots)].sum())}
 
 
-def _changes(problem: Problem, groups: list[dict]) -> tuple[dict, int]:
+def _changes(problem: Problem, groups: list[dict], w: Weights) -> tuple[dict, int]:
     """The `changes` section and the tier-2 count (change weights from `weights`)."""
     now = {g["id"]: g for g in groups}
     where = {l: g["id"] for g in groups for l in g["learners"]}
@@ -102,38 +100,35 @@ def _changes(problem: Problem, groups: list[dict]) -> tuple[dict, int]:
         if fields:
             changed.append({"group": old.id, "fields": fields})
     opened = sorted(g["id"] for g in groups if g["id"] not in {c.id for c in problem.current_groups})
-    w = problem.weights
-    tier2 = round(w.get("change_learner", 1)) * (len(moved) + len(removed)) \
-        + round(w.get("change_group", 1)) * (len(changed) + len(closed))
+    tier2 = w.change_learner * (len(moved) + len(removed)) + w.change_group * (len(changed) + len(closed))
     return ({"learners": {"moved": moved, "added": added, "removed": removed},
              "groups": {"changed": changed, "opened": opened, "closed": closed}}, tier2)
 
 
 def write_solution(problem: Problem, parts: list[tuple[Options, Timetable]], reasons: list[dict],
-                   status: str, bound: int, seconds: float, what_if: list[dict], extra_stats: dict) -> dict:
+                   status: str, bound: int, seconds: float, what_if: list[dict], extra_stats: dict,
+                   w: Weights) -> dict:
     """The solution document for the merged timetables of all parts."""
     names = name_groups(parts, problem)
     groups, attendance = [], {}
     tier1 = tier3 = tier4 = 0
-    w = problem.weights
     for options, table in parts:
         p = options.problem
         for g in table.groups:
             groups.append(_group_json(options, g, names[id(g)]))
             offer = options.offer(g.course, g.venue)
-            tier4 += round(w.get("group", 60))
+            tier4 += w.group
             if g.teacher is not None:
-                tier4 += round(w.get("teacher_drive", 1)) * int(options.teacher_travel[g.teacher, g.venue])
+                tier4 += w.teacher_drive * int(options.teacher_travel[g.teacher, g.venue])
             for l in g.learners:
                 share = options.share(l, offer, g.slots)
                 attendance[p.learners[l].id] = round(share, 3)
                 tier1 += p.learners[l].priority
-                tier3 += round(w.get("share", 1)) * round(100 * share)
-                tier3 += round(w.get("prefer_day", 20)) * sum(p.slots[s].day in p.learners[l].prefer_days
-                                                            for s in g.slots)
-                tier4 += round(w.get("learner_drive", 1)) * int(options.learner_travel[l, g.venue])
+                tier3 += w.share * round(100 * share)
+                tier3 += w.prefer_day * sum(p.slots[s].day in p.learners[l].prefer_days for s in g.slots)
+                tier4 += w.learner_drive * int(options.learner_travel[l, g.venue])
     groups.sort(key=lambda g: g["id"])
-    changes, tier2 = _changes(problem, groups)
+    changes, tier2 = _changes(problem, groups, w)
     return {
         "format": FORMAT, "status": status, "placed": tier1, "placed_bound": max(bound, tier1),
         "groups": groups, "attendance": dict(sorted(attendance.items())),

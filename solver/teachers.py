@@ -26,8 +26,8 @@ def _clash(options, a, b) -> bool:
 def _greedy_hint(table: Timetable) -> list[int | None]:
     """Per group, its teacher, or for groups without one a free teacher (fewest choices first).
 
-    A complete hint lets CP-SAT start from a full assignment: measured at N=300, the
-    search alone sometimes found none in its 1.5 s and closed groups the model opened.
+    A complete hint lets CP-SAT start from a full assignment: the search alone may find
+    none in its short time and close groups the model opened (bench/NOTES.md).
     """
     options = table.options
     scratch = Timetable(options, [Group(g.course, g.venue, g.slots, g.teacher) for g in table.groups

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from solver.presets import PRESETS
+from ..rota_presets import PRESETS
 
 from ..extensions import limiter
 from ..services import signup

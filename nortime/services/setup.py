@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from solver.school_calendar import closed_days
+from ..demo.school_calendar import closed_days
 
 from ..db import db
 from ..models import (
@@ -412,7 +412,7 @@ def _rows(text: str, required: tuple[str, ...], report: ImportReport):
 
 
 def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
-    from solver.presets import PRESETS, build_rota
+    from ..rota_presets import PRESETS, build_rota
 
     errors: dict[str, str] = {}
     name = _text(errors, "name", row.get("name"))

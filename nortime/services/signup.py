@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from solver.presets import PRESETS, build_rota
+from ..rota_presets import PRESETS, build_rota
 
 from ..db import db
 from .rota_days import AWAY, RotaDay, clock_text, weeks_from

@@ -67,6 +67,6 @@ def test_demo_is_seeded_and_idempotent(app, runner):
     assert second.exit_code == 0 and "nothing changed" in second.output
     with app.app_context():
         assert count(Learner) == 40 and count(Provider) == 2
-    from solver.synthetic import midt_troms_problem
+    from nortime.demo.synthetic import midt_troms_problem
 
     assert names == [entry["name"] for entry in midt_troms_problem(learners=40, seed=7)["learners"]]

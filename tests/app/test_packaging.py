@@ -27,7 +27,7 @@ def test_wheel_carries_every_template_and_package(wheel):
     for template in templates:
         assert any(name.endswith(f".data/data/share/nortime/templates/{template}") for name in names), template
     assert "solver/__init__.py" in names and "nortime/migrations/env.py" in names
-    assert "solver/data/midt_troms.json" in names
+    assert "nortime/demo/data/midt_troms.json" in names
     assert any(name.startswith("nortime/migrations/versions/") for name in names)
     assert any(name.startswith("nortime/static/") for name in names)
 

@@ -119,7 +119,7 @@ def learner_token(region):
     """A stored learner (health care three-week rota) in Silsand; returns the access token."""
     from nortime.db import db
     from nortime.models import Learner, Provider, Rota
-    from solver.presets import build_rota
+    from nortime.rota_presets import build_rota
 
     with region.app_context():
         provider = db.session.query(Provider).filter_by(slug="mtvo").one()

@@ -205,7 +205,7 @@ def test_edit_rota_by_custom_cycle_and_by_roster_file(region, learner_token, cli
 def test_changing_a_preset_rota_starts_from_the_stored_times_and_week(region, learner_token, client):
     import datetime as dt
 
-    from solver.presets import build_rota
+    from nortime.rota_presets import build_rota
 
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     with region.app_context():

@@ -2,7 +2,7 @@
 import datetime as dt
 
 from nortime.services.rota_days import blockers_for_slot, day_entry, shift_kind, weeks_from
-from solver.presets import build_rota
+from nortime.rota_presets import build_rota
 
 MONDAY = dt.date(2027, 1, 11)
 

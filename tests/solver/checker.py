@@ -1,4 +1,4 @@
-"""An independent checker for solution documents (spec: problem-format.md).
+"""An independent checker for solution documents (spec: solver/README.md).
 
 It reads the raw problem JSON itself and re-implements every hard rule in the
 plainest way it can (loops over dates, datetimes in the problem's time zone),

@@ -9,7 +9,7 @@ import random
 from reference_availability import attendable_occurrences
 from solver.availability import compute_availability, occurrence_conflicts
 from solver.problem import read_problem
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 
 
 def test_demo_problem_matches_the_reference_for_a_sample_of_learners():

@@ -10,6 +10,7 @@ import checker
 from optimizer_cases import base_problem, evening_shift_on, learner
 from solver import solve
 from solver.bounds import _cluster_model_bound, captive_bound, usable_venues
+from solver.config import DEFAULT, SolverConfig
 from solver.options import build_options
 from solver.problem import read_problem
 from test_bruteforce import brute_force, random_problem
@@ -18,8 +19,8 @@ WEEKLY_COURSE = {"id": "a2", "name": "Norsk A2", "level": "A2", "sessions_per_we
                  "min_group": 2, "max_group": 4, "min_attendance": 0.75}
 
 
-def bound_of(problem):
-    return captive_bound(build_options(read_problem(problem)), set(), 10, 2)[0]
+def bound_of(problem, config=DEFAULT):
+    return captive_bound(build_options(read_problem(problem)), set(), 10, 2, config=config)[0]
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -71,7 +72,7 @@ def test_one_room_one_slot_seats_one_group():
     problem = base_problem([learner(f"L{i}") for i in range(6)], slots=[{"day": "mon", "start": "18:00"}],
                            courses=[WEEKLY_COURSE])
     assert bound_of(problem) == 4
-    solution = solve(problem, time_limit=10, workers=2)
+    solution = solve(problem, time_limit=10, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert solution["placed"] == solution["placed_bound"] == 4
     assert solution["status"] == "optimal"
@@ -82,7 +83,7 @@ def test_overlapping_slots_share_the_room():
     slots = [{"day": "mon", "start": "18:00"}, {"day": "mon", "start": "19:00"}]
     problem = base_problem([learner(f"L{i}") for i in range(7)], slots=slots, courses=[WEEKLY_COURSE])
     assert bound_of(problem) == 4
-    solution = solve(problem, time_limit=10, workers=2)
+    solution = solve(problem, time_limit=10, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert solution["placed"] == solution["placed_bound"] == 4
 
@@ -102,7 +103,7 @@ def test_two_rooms_but_one_teacher_seat_one_group():
     problem = base_problem([learner(f"L{i}") for i in range(9)], rooms=2, slots=[{"day": "mon", "start": "18:00"}],
                            courses=[WEEKLY_COURSE], teachers=[teacher("t1")])
     assert bound_of(problem) == 4
-    solution = solve(problem, time_limit=10, workers=2)
+    solution = solve(problem, time_limit=10, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert solution["placed"] == solution["placed_bound"] == 4
 
@@ -129,14 +130,12 @@ def test_a_teacher_away_at_every_slot_leaves_no_seat():
     assert bound_of(problem) == 0
 
 
-def test_a_group_meeting_on_the_one_weekend_teachers_day_needs_her_for_all_its_sessions(monkeypatch):
+def test_a_group_meeting_on_the_one_weekend_teachers_day_needs_her_for_all_its_sessions():
     # Four learners work Monday evenings, four Tuesday evenings: each group needs Saturday plus
     # the other weekday.  Only t-sat works Saturdays, and two sessions a week are all she
     # teaches, so one group opens.  Per instant the rows would allow one Saturday group at
     # 10:00 and another at 13:00; the per-day row knows she must take both their sessions.
-    import importlib
     from optimizer_cases import evening_shift_on
-    monkeypatch.setattr(importlib.import_module("solver.model"), "EXACT_TEACHER_SESSIONS", 0)
     slots = [{"day": "sat", "start": "10:00"}, {"day": "sat", "start": "13:00"},
              {"day": "mon", "start": "18:00"}, {"day": "tue", "start": "18:00"}]
     saturday = {**teacher("t-sat", days=("mon", "tue", "sat")), "max_sessions_per_week": 2}
@@ -146,20 +145,19 @@ def test_a_group_meeting_on_the_one_weekend_teachers_day_needs_her_for_all_its_s
     problem = base_problem(learners, rooms=2, slots=slots, courses=[course],
                            teachers=[saturday, teacher("t-week1", days=("mon", "tue")),
                                      teacher("t-week2", days=("mon", "tue"))])
-    solution = solve(problem, time_limit=10, workers=2)
+    solution = solve(problem, time_limit=10, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert solution["placed"] == solution["placed_bound"] == 4
     assert solution["status"] == "optimal"
 
 
-def test_learners_only_the_captive_venues_teacher_could_teach_count_with_them(monkeypatch):
+def test_learners_only_the_captive_venues_teacher_could_teach_count_with_them():
     # Three learners live on Husøy and three in Gryllefjord (each reaches its own venue
     # only), two in Finnsnes work every weekday evening.  All can come on Saturday only,
     # and t-sat, the one teacher who works Saturdays, teaches two sessions a week (10:00
     # and 14:00 leave two hours to drive): two groups of the three open.  Each captive venue alone could seat its three, and the
     # Finnsnes pair could have a group if she were free, so only modelling the Finnsnes
     # pair with the captive venues finds that two of the eight stay out.
-    import solver.bounds as bounds
     from optimizer_cases import evening_shift_on
     venues = [{"id": place, "name": place, "place": place, "rooms": 1,
                "open": [{"days": ["sat"], "from": "09:00", "to": "16:00"}]}
@@ -183,5 +181,4 @@ def test_learners_only_the_captive_venues_teacher_could_teach_count_with_them(mo
     assert solution["placed"] == solution["placed_bound"] == 6
     assert solution["status"] == "optimal"
     # Without the Finnsnes pair in the joint model, the bound counts them as seated.
-    monkeypatch.setattr(bounds, "TEACHER_CAPTIVE", 0)
-    assert bound_of(problem) == 8
+    assert bound_of(problem, SolverConfig(teacher_captive=0)) == 8

@@ -114,13 +114,12 @@ def test_optimum_equals_exhaustive_search(seed):
 
 
 @pytest.mark.parametrize("seed", range(24))
-def test_relaxed_teacher_rules_keep_a_true_bound_and_a_valid_timetable(seed, monkeypatch):
+def test_relaxed_teacher_rules_keep_a_true_bound_and_a_valid_timetable(seed):
     # Large problems keep only capacity rows for teachers (per instant, per week, per day few
     # teachers work) and assign teachers afterwards; forced here on the tiny problems, the
     # bound CP-SAT proves from those rows must still be at least the exhaustive optimum.
-    import importlib
-    monkeypatch.setattr(importlib.import_module("solver.model"), "EXACT_TEACHER_SESSIONS", 0)
+    from solver.config import SolverConfig
     problem = random_problem(seed)
-    solution = solve(problem, time_limit=10, workers=2)
+    solution = solve(problem, time_limit=10, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert solution["placed"] <= brute_force(problem) <= solution["placed_bound"]

@@ -7,7 +7,7 @@ import pytest
 from solver.model import learner_classes
 from solver.options import build_options
 from solver.problem import read_problem
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 
 
 @pytest.mark.parametrize("learners", [60, 120])

@@ -8,7 +8,7 @@ from optimizer_cases import base_problem, learner
 from solver.greedy import augment, greedy_fill
 from solver.options import build_options
 from solver.problem import read_problem
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 from solver.timetable import Group, Timetable
 from test_ruin import as_solution, snapshot
 

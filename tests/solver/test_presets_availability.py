@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from solver.availability import compute_availability
-from solver.presets import build_rota
+from nortime.rota_presets import build_rota
 from solver.problem import read_problem
 
 ANCHOR = date(2027, 1, 11)

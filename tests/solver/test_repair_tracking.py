@@ -2,7 +2,7 @@
 
 The relaxed model's later solutions can need teachers who are not there; each better
 solution is repaired (teachers assigned, learners refilled) as it is found and the
-best repaired one is kept (`model._Progress`), and `solve` answers with it when the
+best repaired one is kept (`tiers.CpSatProgress`), and `solve` answers with it when the
 last solution repairs worse.
 """
 
@@ -10,8 +10,9 @@ import importlib
 
 import checker
 from solver import solve
-from solver.model import _Progress
-from solver.synthetic import midt_troms_problem
+from solver.config import SolverConfig
+from solver.tiers import CpSatProgress
+from nortime.demo.synthetic import midt_troms_problem
 
 
 class Table:
@@ -45,7 +46,7 @@ def seen(progress, relaxed):
 
 def test_the_best_repaired_timetable_is_kept_and_reported():
     model = FakeModel([5, 3])
-    progress = _Progress(None, model)
+    progress = CpSatProgress(None, model)
     assert seen(progress, 6) == 5          # relaxed 6, really 5
     assert seen(progress, 7) == 5          # relaxed 7 repairs to 3: the 5 stays
     assert model.best_repaired.placed_value() == 5
@@ -53,19 +54,19 @@ def test_the_best_repaired_timetable_is_kept_and_reported():
 
 
 def test_relaxed_teacher_solves_are_valid_and_never_below_a_repaired_timetable(monkeypatch):
-    model_module = importlib.import_module("solver.model")
-    monkeypatch.setattr(model_module, "EXACT_TEACHER_SESSIONS", 0)    # force the relaxed teacher rules
+    tiers_module = importlib.import_module("solver.tiers")
     repaired_values = []
-    original = model_module._Progress._repair
+    original = tiers_module.CpSatProgress._repair
 
     def recording(self):
         value = original(self)
         repaired_values.append(value)
         return value
 
-    monkeypatch.setattr(model_module._Progress, "_repair", recording)
+    monkeypatch.setattr(tiers_module.CpSatProgress, "_repair", recording)
     problem = midt_troms_problem(learners=70, seed=3)
-    solution = solve(problem, time_limit=6, workers=2)
+    # exact_teacher_sessions=0: the relaxed teacher rules.
+    solution = solve(problem, time_limit=6, workers=2, config=SolverConfig(exact_teacher_sessions=0))
     checker.assert_valid(problem, solution)
     assert repaired_values, "the relaxed model's solutions were not repaired"
     assert solution["placed"] >= max(repaired_values)

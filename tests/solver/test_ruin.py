@@ -5,13 +5,14 @@ import time
 
 import checker
 from optimizer_cases import base_problem, learner
+from solver.config import SolverConfig, Weights
 from solver.options import build_options
 from solver.problem import read_problem
 from solver.ruin import ruin_and_recreate
 from solver.explain import explain
 from solver.greedy import augment
 from solver.solution import name_groups, write_solution
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 from solver.timetable import Group, Timetable
 
 solve_module = importlib.import_module("solver.solve")
@@ -23,7 +24,7 @@ def as_solution(options, table, blocked=frozenset()):
     names = name_groups([(options, table)], options.problem)
     unplaced = [{"learner": options.problem.learners[l].id, "reasons": why}
                 for l, why in explain(options, table, set(blocked), lambda g: names[id(g)], False).items()]
-    return write_solution(options.problem, [(options, table)], unplaced, "feasible", 0, 0.0, [], {})
+    return write_solution(options.problem, [(options, table)], unplaced, "feasible", 0, 0.0, [], {}, Weights())
 
 
 def snapshot(table):
@@ -76,7 +77,7 @@ def test_it_stops_at_a_proven_bound():
 
 def test_a_search_that_finds_nothing_better_ends_before_its_deadline(monkeypatch):
     # The start seats all seven learners; without a ceiling the search cannot know that
-    # nothing better exists, so it ends after STALL_STEPS steps without placing more,
+    # nothing better exists, so it ends after `ruin_stall_steps` steps without placing more,
     # long before the deadline.
     import solver.ruin as ruin
     course = {"id": "a2", "name": "Norsk A2", "level": "A2", "sessions_per_week": 1, "session_minutes": 120,
@@ -87,9 +88,8 @@ def test_a_search_that_finds_nothing_better_ends_before_its_deadline(monkeypatch
     start = solve_module.fill(Timetable(options), set(), False)
     assert start.placed_value() == 7
     steps = []
-    monkeypatch.setattr(ruin, "STALL_STEPS", 5)
     monkeypatch.setattr(ruin, "augment", lambda table, *args: steps.append(1) or augment(table, *args))
-    found = ruin_and_recreate(start, set(), time.monotonic() + FAR, seed=0)
+    found = ruin_and_recreate(start, set(), time.monotonic() + FAR, seed=0, config=SolverConfig(ruin_stall_steps=5))
     assert found.placed_value() == 7
     assert len(steps) == 5
 
@@ -153,20 +153,19 @@ def test_make_place_frees_the_only_able_teacher_and_never_closes_a_locked_group(
     assert table.groups == [locked] and sorted(locked.learners) == [3, 4, 5]
 
 
-def test_make_place_takes_mates_from_a_group_that_keeps_its_minimum(monkeypatch):
+def test_make_place_takes_mates_from_a_group_that_keeps_its_minimum():
     # U can only come on Tuesdays; A-E could come either day and fill a Monday group of
     # five (3 to 5 a group).  Two of them join U on Tuesday, and the Monday group goes on
     # with three: no group closes, nobody loses a place.
     import random
     import solver.ruin as ruin
-    monkeypatch.setattr(ruin, "PULL", 1.0)
     course = dict(ONE_SESSION, max_group=5)
     people = [learner("U", **busy_on(0, 2, 3, 4, 5, 6))] + [learner(x) for x in "ABCDE"]
     problem = base_problem(people, courses=[course])
     options = build_options(read_problem(problem))
     monday = Group(0, 0, (MON,), 0, [1, 2, 3, 4, 5])
     table = Timetable(options, [monday])
-    ruin._make_place(random.Random(0), table, 0, set(), set())
+    ruin._make_place(random.Random(0), table, 0, set(), set(), SolverConfig(ruin_pull=1.0))
     groups = {g.slots: sorted(g.learners) for g in table.groups}
     assert set(groups) == {(MON,), (TUE,)}
     assert len(groups[MON,]) == 3 and len(groups[TUE,]) == 3 and groups[TUE,][0] == 0

@@ -2,7 +2,8 @@
 
 import checker
 from solver import solve, verify
-from solver.synthetic import midt_troms_problem
+from solver.config import SolverConfig
+from nortime.demo.synthetic import midt_troms_problem
 
 
 def test_midt_troms_solution_is_valid_with_true_reasons():
@@ -35,13 +36,10 @@ def test_far_apart_regions_are_solved_as_parts():
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]
 
 
-def test_the_counting_model_for_large_problems_gives_valid_timetables(monkeypatch):
-    import importlib
-
-    front_door = importlib.import_module("solver.solve")   # the module, not the function it exports
-    monkeypatch.setattr(front_door, "PATTERN_MODEL_FROM", 1)   # use it on a small problem
+def test_the_counting_model_for_large_problems_gives_valid_timetables():
     problem = midt_troms_problem(learners=90, seed=5)
-    solution = solve(problem, time_limit=8, workers=2)
+    # pattern_model_from=1: the counting model on a small problem.
+    solution = solve(problem, time_limit=8, workers=2, config=SolverConfig(pattern_model_from=1))
     checker.assert_valid(problem, solution)
     assert verify(problem, solution) == []
     assert solution["placed"] >= solution["stats"]["status_quo_placed"]

@@ -11,7 +11,7 @@ import numpy as np
 
 from solver.options import build_options
 from solver.problem import read_problem
-from solver.synthetic import midt_troms_problem
+from nortime.demo.synthetic import midt_troms_problem
 from solver.timetable import Group, Timetable
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from solver.problem import read_problem
 from solver.travel import estimated_minutes, travel_matrix, travel_minutes_between
 
-REGION = Path(__file__).resolve().parents[2] / "solver" / "data" / "midt_troms.json"
+REGION = Path(__file__).resolve().parents[2] / "nortime" / "demo" / "data" / "midt_troms.json"
 
 
 def doc_with(places, travel=()):

@@ -1,7 +1,7 @@
 """A seeded, realistic Midt-Troms scheduling problem, for the demo and the benchmarks.
 
 The region's facts (municipalities, 13 places, driving minutes) come from
-`solver/data/midt_troms.json`. On top of them this module invents, from a seed:
+`nortime/demo/data/midt_troms.json`. On top of them this module invents, from a seed:
 two providers with ten venues, about 25 teachers, A1-B2 courses, a spring term
 with Norwegian public holidays and the Troms school breaks closed, candidate
 evening and weekend slots, and learners whose rotas follow the local work:
@@ -9,7 +9,7 @@ fish processing on Senja's outer coast, the smelter and health care around
 Finnsnes, the army at Setermoen and Bardufoss, offshore, weekend retail.
 
 `midt_troms_problem()` returns a problem document in the solver's JSON form
-(see problem-format.md) with a few optional fields the web demo uses: `name`,
+(solver/README.md) with a few optional fields the web demo uses: `name`,
 `language`, `provider` and `preset` on learners, `provider` and `address` on
 venues, `provider` on courses and teachers, and a top-level `providers` list.
 With `regions=k` it returns k disjoint copies of the region, each moved far
@@ -23,7 +23,7 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-from .presets import build_rota
+from ..rota_presets import build_rota
 from .school_calendar import closed_days
 
 DATA = Path(__file__).with_name("data") / "midt_troms.json"
@@ -76,7 +76,7 @@ SLOTS = (
     + [{"day": "sun", "start": start} for start in ("11:00", "13:00", "14:30")]
 )
 
-# Spring term 2027 in Troms; its closed days come from solver.school_calendar.
+# Spring term 2027 in Troms; its closed days come from nortime.demo.school_calendar.
 TERM = ("2027-01-11", "2027-06-11")
 
 # Rota mixes by where people live: (preset id, weight).

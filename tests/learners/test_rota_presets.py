@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from solver.presets import PRESETS, build_rota
+from nortime.rota_presets import PRESETS, build_rota
 from solver.problem import parse_clock, read_problem
 
 MONDAY = date(2027, 1, 11)

@@ -10,7 +10,8 @@ week's Monday. For the others the anchor is the cycle's first day (the first
 day of a rotation, the first morning of a three-shift cycle). `week` moves
 the anchor: the anchor's week is week `week` of the cycle (0 = first).
 
-The web app translates `name` and `description` by preset `id`.
+The web app translates `name` and `description` by preset `id`; the learners' sign-up
+and the demo population use them.
 """
 
 from __future__ import annotations
