@@ -1,12 +1,15 @@
 """The personal page at /me/<token>, the edit steps behind it, and "send my link again"."""
 from __future__ import annotations
 
+import hashlib
 import json
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import limiter
+from ..links import personal_link
+from ..phones import e164_or_none
 from ..services import learner_page, signup
 from . import bp
 from .flow import Flow
@@ -14,12 +17,11 @@ from .forms import ActionForm, DeleteForm, LostLinkForm
 from .views import _register, about_form, render_check
 
 
-def personal_link(learner) -> str:
-    """The absolute link to the learner's page (BASE_URL when configured)."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("learners.me", token=learner.access_token)
-    return url_for("learners.me", token=learner.access_token, _external=True)
+def contact_key() -> str:
+    """The rate-limit key of a link request: the e-mail address or number asked for, hashed (never stored plain)."""
+    text = (request.form.get("contact") or "").strip().lower()
+    contact = text if "@" in text else (e164_or_none(text) or text)
+    return "contact:" + hashlib.sha256(contact.encode()).hexdigest()
 
 
 def learner_or_404(token: str):
@@ -60,8 +62,9 @@ def me(token):
 @bp.get("/me/<token>/welcome")
 def welcome(token):
     learner = learner_or_404(token)
-    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner),
-                           mailed=request.args.get("mailed") == "1")
+    sent = request.args.get("sent")
+    sent_to = learner.email if sent == "email" else learner.phone if sent == "sms" else None
+    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner), sent_to=sent_to)
 
 
 @bp.route("/me/<token>/details", methods=["GET", "POST"])
@@ -153,10 +156,11 @@ def deleted():
 
 @bp.route("/me", methods=["GET", "POST"])
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
+@limiter.limit("3 per hour;6 per day", key_func=contact_key, methods=["POST"])
 def lost_link():
     form = LostLinkForm()
     if form.validate_on_submit():
-        learner_page.resend_links(form.contact.data, personal_link)
+        learner_page.resend_links(form.contact.data)
         return redirect(url_for("learners.lost_link_sent"))
     return render_template("learners/lost.html", form=form), 200 if not form.errors else 422
 
