@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from .providers.cli import commands as provider_commands; [app.cli.add_command(c) for c in provider_commands]
     from .coordinators.cli import counts_command; app.cli.add_command(counts_command)
+    from .messages_cli import messages_command; app.cli.add_command(messages_command)
 
 
 @click.command("demo")

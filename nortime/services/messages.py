@@ -43,6 +43,14 @@ from ..outbox import add_messages
 KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder")
 
 
+def labels() -> dict[str, str]:
+    """How kinds, channels and states of messages read on staff pages, in the current language."""
+    return {"link": _("personal link"), "placed": _("placement"), "joined": _("joined a group"),
+            "offer": _("offer of a seat"), "cancelled": _("cancelled session"), "moved": _("moved session"),
+            "reminder": _("reminder"), "email": _("E-mail"), "sms": _("SMS"), "queued": _("waiting"),
+            "sending": _("sending"), "sent": _("sent"), "failed": _("failed")}
+
+
 def _short_day(day: dt.date | dt.datetime) -> str:
     """"tir. 12.1." / "Tue, 1/12": weekday and date, the reader's way, short enough for an SMS."""
     return format_skeleton("MEd", day, locale=get_locale() or "nb")
@@ -55,21 +63,21 @@ def _short_moment(moment: dt.datetime) -> str:
 def sms_text(kind: str, values: dict) -> str:
     """The SMS for `kind` in the current locale."""
     if kind == "link":
-        return _("nortime: your personal page: %(link)s", link=values["link"])
+        return _("Your page at nortime: %(link)s", link=values["link"])
     if kind in ("placed", "joined"):
-        return _("nortime: you have a place in a Norwegian course from %(first)s. Times and place: %(link)s",
+        return _("You have a place in a Norwegian course from %(first)s: %(link)s",
                  first=_short_day(values["first"]), link=values["link"])
     if kind == "offer":
-        return _("nortime: a place in a Norwegian course is free for you. Answer by %(until)s: %(link)s",
+        return _("A seat in a Norwegian course is free for you. Answer by %(until)s: %(link)s",
                  until=_short_moment(values["until"]), link=values["link"])
     if kind == "cancelled":
-        return _("nortime: the class on %(day)s is cancelled. %(link)s", day=_short_day(values["day"]),
+        return _("The class on %(day)s is cancelled: %(link)s", day=_short_day(values["day"]),
                  link=values["link"])
     if kind == "moved":
-        return _("nortime: the class on %(day)s is moved to %(start)s. %(link)s", day=_short_day(values["day"]),
+        return _("The class on %(day)s is moved to %(start)s: %(link)s", day=_short_day(values["day"]),
                  start=_short_moment(values["start"]), link=values["link"])
     if kind == "reminder":
-        return _("nortime: your Norwegian course starts tomorrow, %(start)s. %(link)s",
+        return _("Your Norwegian course starts tomorrow, %(start)s: %(link)s",
                  start=_short_moment(values["start"]), link=values["link"])
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
