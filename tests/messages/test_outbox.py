@@ -70,20 +70,20 @@ def test_a_failing_gateway_delays_messages_and_loses_none(region, placed, gatewa
     _publish(region, placed)
     gateway.mode = "fail"
     with region.app_context():
-        assert outbox.deliver_due(NOON).retried == 2
+        assert outbox.deliver_due(NOON).retried == 3
     first = _messages(region, channel="sms")
     assert {(m.state, m.attempts) for m in first} == {("queued", 1)}
     assert all(m.next_attempt_at == NOON + outbox.retry_delay(1) for m in first)
     assert all("500" in m.last_error for m in first)
     with region.app_context():  # not due yet: the backoff is kept
         assert outbox.deliver_due(NOON + dt.timedelta(seconds=10)).handled == 0
-        assert outbox.deliver_due(NOON + dt.timedelta(seconds=31)).retried == 2
+        assert outbox.deliver_due(NOON + dt.timedelta(seconds=31)).retried == 3
     assert {m.next_attempt_at for m in _messages(region, channel="sms")} == \
         {NOON + dt.timedelta(seconds=31) + outbox.retry_delay(2)}
     gateway.mode = "ok"
     with region.app_context():
-        assert outbox.deliver_due(NOON + dt.timedelta(hours=1)).sent == 2
-    assert sorted(message["to"] for message in gateway.messages()) == ["+4791234567", "+963944567890"]
+        assert outbox.deliver_due(NOON + dt.timedelta(hours=1)).sent == 3
+    assert sorted(message["to"] for message in gateway.messages()) == ["+380501234567", "+4791234567", "+963944567890"]
     assert {(m.state, m.attempts) for m in _messages(region, channel="sms")} == {("sent", 3)}
 
 
@@ -93,12 +93,12 @@ def test_a_hanging_gateway_times_out_and_the_message_goes_later(region, placed, 
     gateway.mode = "hang"
     with region.app_context():
         report = outbox.deliver_due(NOON)
-    assert report.retried == 2 and report.sent == 0
+    assert report.retried == 3 and report.sent == 0
     assert all("timed out" in m.last_error for m in _messages(region, channel="sms"))
     gateway.mode = "ok"
     with region.app_context():
-        assert outbox.deliver_due(NOON + dt.timedelta(minutes=5)).sent == 2
-    assert len(gateway.messages()) == 2
+        assert outbox.deliver_due(NOON + dt.timedelta(minutes=5)).sent == 3
+    assert len(gateway.messages()) == 3
 
 
 def test_after_the_last_attempt_a_message_is_marked_failed(region, placed, gateway):
@@ -111,7 +111,7 @@ def test_after_the_last_attempt_a_message_is_marked_failed(region, placed, gatew
             outbox.deliver_due(moment)
             moment += dt.timedelta(hours=3)
         assert outbox.deliver_due(moment + dt.timedelta(days=1)).handled == 0
-        assert outbox.counts_by_channel()["sms"]["failed"] == 2
+        assert outbox.counts_by_channel()["sms"]["failed"] == 3
     assert {(m.state, m.attempts) for m in _messages(region, channel="sms")} == {("failed", 3)}
 
 
@@ -130,10 +130,10 @@ def test_a_worker_that_died_while_sending_leaves_the_message_to_be_sent_again(re
     _publish(region, placed)
     with region.app_context():
         claimed = outbox.claim(NOON)  # the worker dies after claiming
-        assert len(claimed) == 2
+        assert len(claimed) == 3
         assert outbox.deliver_due(NOON + dt.timedelta(minutes=1)).handled == 0  # still claimed
-        assert outbox.deliver_due(NOON + outbox.CLAIM + dt.timedelta(seconds=1)).sent == 2
-    assert len(gateway.messages()) == 2
+        assert outbox.deliver_due(NOON + outbox.CLAIM + dt.timedelta(seconds=1)).sent == 3
+    assert len(gateway.messages()) == 3
 
 
 def test_two_workers_never_deliver_the_same_message(region, placed, gateway):
@@ -172,5 +172,5 @@ def test_the_local_worker_process_delivers_after_the_commit(region, placed, gate
         pytest.skip("the worker process needs a database it can reach")
     region.config.update(gateway.config(OUTBOX_WORKER=True))
     _publish(region, placed)  # the commit starts the worker process
-    wait_for(lambda: len(gateway.requests) == 2, timeout=60)
+    wait_for(lambda: len(gateway.requests) == 3, timeout=60)
     wait_for(lambda: {m.state for m in _messages(region, channel="sms")} == {"sent"}, timeout=20)
