@@ -53,6 +53,7 @@ def defaults(instance_path: str) -> dict:
         "SMS_HTTP_TIMEOUT": 10,
         "OUTBOX_WORKER": None,  # deliver queued messages in the background (jobs.start_delivery); None: unless TESTING
         "OUTBOX_MAX_ATTEMPTS": 8,
+        "OUTBOX_CONCURRENCY": 8,  # messages handed to the gateway or mail server at the same time
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CHECK_DATABASE_ON_START": True,
@@ -86,7 +87,7 @@ def validate(config: dict) -> None:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
     for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT", "MAIL_TIMEOUT", "SMS_HTTP_TIMEOUT",
-                "OUTBOX_MAX_ATTEMPTS"):
+                "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CONCURRENCY"):
         value = config.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}")

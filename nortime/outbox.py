@@ -7,7 +7,7 @@ a local worker process by default, RQ when REDIS_URL is set). The worker:
 - claims due rows (queued, next attempt reached; or "sending" rows whose
   claim ran out because a worker died) with SELECT … FOR UPDATE SKIP LOCKED on
   PostgreSQL and a conditional UPDATE everywhere, so two workers never take
-  the same row;
+  the same row (a claim lasts `claim_time()`);
 - holds an SMS during quiet hours (22:00–08:00 in TIMEZONE) until 08:00,
   unless it is about a session that starts within 12 hours;
 - sends it, then marks it sent; on failure it tries again after an
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -37,8 +38,14 @@ QUIET_START, QUIET_END = dt.time(22, 0), dt.time(8, 0)
 URGENT = dt.timedelta(hours=12)  # an SMS about a session this close may break quiet hours
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=2)
-CLAIM = dt.timedelta(minutes=5)  # a claimed row returns to the queue when its worker is silent this long
 BATCH = 50
+
+
+def claim_time() -> dt.timedelta:
+    """How long a claim lasts: long enough for a whole batch to time out, after which the rows return to the queue."""
+    config = current_app.config
+    slowest = max(float(config.get("SMS_HTTP_TIMEOUT") or 10), float(config.get("MAIL_TIMEOUT") or 10))
+    return dt.timedelta(seconds=60 + BATCH * (slowest + 1))
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -145,14 +152,14 @@ def claim(now: dt.datetime, limit: int = BATCH) -> list[Message]:
     ids = list(db.session.scalars(
         select(Message.id).where(_due(now)).order_by(Message.next_attempt_at, Message.id).limit(limit)
         .with_for_update(skip_locked=True)))
-    claimed = []
-    for message_id in ids:
-        # The conditional update is the claim on databases without row locks (SQLite).
-        result = db.session.execute(
-            update(Message).where(Message.id == message_id, _due(now))
-            .values(state="sending", claimed_until=now + CLAIM, attempts=Message.attempts + 1))
-        if result.rowcount == 1:
-            claimed.append(message_id)
+    if not ids:
+        db.session.commit()
+        return []
+    # The condition is checked again in the UPDATE: that is the claim on databases without row locks (SQLite).
+    claimed = list(db.session.scalars(
+        update(Message).where(Message.id.in_(ids), _due(now))
+        .values(state="sending", claimed_until=now + claim_time(), attempts=Message.attempts + 1)
+        .returning(Message.id)))
     db.session.commit()
     if not claimed:
         return []
@@ -171,48 +178,75 @@ def send(message: Message) -> None:
         send_sms(message.recipient, message.body, message.idempotency_key)
 
 
-def _finish(message_id: int, **values) -> None:
-    db.session.execute(update(Message).where(Message.id == message_id, Message.state == "sending").values(**values))
-    db.session.commit()
-
-
-def deliver_due(now: dt.datetime | None = None, limit: int | None = None) -> Delivery:
-    """Send every message due at `now` (naive UTC; default: the clock), batch by batch; what happened."""
+def _attempt(app, message: Message) -> Exception | None:
+    """Send one message in a thread of the pool; the error when it was not accepted."""
     from .mail import MailError
     from .sms import SmsError
 
+    with app.app_context():
+        try:
+            send(message)
+        except (MailError, SmsError) as error:
+            return error
+    return None
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int | None = None) -> Delivery:
+    """Send every message due at `now` (naive UTC; default: the clock), batch by batch; what happened.
+
+    A batch is sent OUTBOX_CONCURRENCY messages at a time (a gateway's answer takes a while; the
+    messages do not wait for each other). Its outcome is written in one transaction when the batch is
+    done: a worker that dies half-way leaves its claimed messages to be tried again when the claim
+    runs out (with the same key).
+    """
     fixed = now is not None
     report = Delivery()
     zone = _zone()
-    max_attempts = int(current_app.config.get("OUTBOX_MAX_ATTEMPTS") or 8)
-    while limit is None or report.handled < limit:
-        moment = now if fixed else utcnow()
-        batch = claim(moment, BATCH if limit is None else min(BATCH, limit - report.handled))
-        if not batch:
-            break
-        for message in batch:
-            message_id, attempts = message.id, message.attempts
-            hold = held_until(moment if fixed else utcnow(), message.channel, message.session_at, zone)
-            if hold is not None:  # quiet hours began while it waited: not an attempt
-                _finish(message_id, state="queued", next_attempt_at=hold, attempts=attempts - 1,
-                        claimed_until=None)
-                report.held += 1
-                continue
-            try:
-                send(message)
-            except (MailError, SmsError) as error:
-                if attempts >= max_attempts:
-                    _finish(message_id, state="failed", last_error=str(error)[:300], claimed_until=None)
-                    report.failed += 1
-                else:
-                    _finish(message_id, state="queued", last_error=str(error)[:300], claimed_until=None,
-                            next_attempt_at=(now if fixed else utcnow()) + retry_delay(attempts))
-                    report.retried += 1
-                log.warning("message %s (%s, attempt %d) not delivered: %s", message_id, message.channel,
-                            attempts, error)
-                continue
-            _finish(message_id, state="sent", sent_at=utcnow(), last_error=None, claimed_until=None)
-            report.sent += 1
+    app = current_app._get_current_object()
+    max_attempts = int(app.config.get("OUTBOX_MAX_ATTEMPTS") or 8)
+    with ThreadPoolExecutor(max_workers=int(app.config.get("OUTBOX_CONCURRENCY") or 8)) as pool:
+        while limit is None or report.handled < limit:
+            moment = now if fixed else utcnow()
+            batch = claim(moment, BATCH if limit is None else min(BATCH, limit - report.handled))
+            if not batch:
+                break
+            report = _deliver_batch(batch, now if fixed else None, zone, max_attempts, pool, app, report)
+    return report
+
+
+def _deliver_batch(batch, now, zone, max_attempts, pool, app, report: Delivery) -> Delivery:
+    outcomes: list[tuple[int, dict]] = []
+    ready, sent = [], []
+    for message in batch:
+        hold = held_until(now or utcnow(), message.channel, message.session_at, zone)
+        if hold is not None:  # quiet hours began while it waited: not an attempt
+            outcomes.append((message.id, {"state": "queued", "next_attempt_at": hold,
+                                          "attempts": message.attempts - 1}))
+            report.held += 1
+        else:
+            ready.append(message)
+    for message, error in zip(ready, pool.map(lambda one: _attempt(app, one), ready)):
+        clock = now or utcnow()
+        if error is not None:
+            log.warning("message %s (%s, attempt %d) not delivered: %s", message.id, message.channel,
+                        message.attempts, error)
+            if message.attempts >= max_attempts:
+                outcomes.append((message.id, {"state": "failed", "last_error": str(error)[:300]}))
+                report.failed += 1
+            else:
+                outcomes.append((message.id, {"state": "queued", "last_error": str(error)[:300],
+                                              "next_attempt_at": clock + retry_delay(message.attempts)}))
+                report.retried += 1
+            continue
+        sent.append(message.id)
+    report.sent += len(sent)
+    if sent:  # the usual outcome, in one statement
+        db.session.execute(update(Message).where(Message.id.in_(sent), Message.state == "sending")
+                           .values(state="sent", sent_at=utcnow(), last_error=None, claimed_until=None))
+    for message_id, values in outcomes:
+        db.session.execute(update(Message).where(Message.id == message_id, Message.state == "sending")
+                           .values(claimed_until=None, **values))
+    db.session.commit()
     return report
 
 
@@ -224,12 +258,6 @@ def next_due() -> dt.datetime | None:
 
 
 # --- what staff see ------------------------------------------------------------------------
-
-
-def messages_of(learner_id: int, limit: int = 50) -> list[Message]:
-    """The learner's messages, newest first."""
-    return list(db.session.scalars(select(Message).where(Message.learner_id == learner_id)
-                                   .order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)))
 
 
 def counts_by_channel() -> dict[str, dict[str, int]]:

@@ -28,6 +28,7 @@ the details are on the personal page the SMS links to.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from babel.dates import format_skeleton
@@ -53,7 +54,12 @@ def labels() -> dict[str, str]:
 
 def _short_day(day: dt.date | dt.datetime) -> str:
     """"tir. 12.1." / "Tue, 1/12": weekday and date, the reader's way, short enough for an SMS."""
-    return format_skeleton("MEd", day, locale=get_locale() or "nb")
+    return _day_in(day if type(day) is dt.date else day.date(), str(get_locale() or "nb"))
+
+
+@functools.lru_cache(maxsize=512)
+def _day_in(day: dt.date, locale: str) -> str:  # publishing writes the same few dates for many learners
+    return format_skeleton("MEd", day, locale=locale)
 
 
 def _short_moment(moment: dt.datetime) -> str:

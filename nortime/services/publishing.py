@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..db import db
-from ..models import Group, Plan, SessionChange, utcnow
+from ..models import Group, Placement, Plan, SessionChange, utcnow
 from .messages import message_row, queue_messages
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,14 @@ def carry_session_changes(previous: Plan, plan: Plan) -> int:
     return carried
 
 
+def _load_groups(plan: Plan) -> list[Group]:
+    """The plan's groups with their slots, course, venue and placed learners, in a few queries (not some per
+    group and one per learner); keep the list while working on them (the session holds rows weakly)."""
+    return db.session.scalars(select(Group).where(Group.plan_id == plan.id).options(
+        selectinload(Group.slots), selectinload(Group.placements).joinedload(Placement.learner),
+        joinedload(Group.course), joinedload(Group.venue))).unique().all()
+
+
 def _check_complete(plan: Plan) -> None:
     for group in plan.groups:
         if len(group.slots) != group.course.sessions_per_week:
@@ -86,6 +95,7 @@ def publish(plan: Plan, *, notify: bool = True) -> Plan:
         Plan.provider_id == plan.provider_id, Plan.term_id == plan.term_id, Plan.status == "published")))
     before = {placement.learner_id: _signature(placement.group)
               for old in previous for group in old.groups for placement in group.placements}
+    groups = _load_groups(plan)  # noqa: F841  (kept loaded until the messages are written)
     try:
         _check_complete(plan)
         for old in previous:

@@ -13,6 +13,7 @@ import pytest
 from ..learners.conftest import Inbox, free_port, seed_region
 
 BASE_URL = "https://nortime.example.no"
+NOON = dt.datetime(2027, 1, 5, 11, 0)  # a fixed clock for delivering: 12:00 in Oslo, outside quiet hours
 
 
 class Gateway:
@@ -55,6 +56,7 @@ class Gateway:
 
             do_POST = do_GET = _answer
 
+        ThreadingHTTPServer.request_queue_size = 64  # several workers connect at once
         self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/sms/send"
@@ -67,7 +69,7 @@ class Gateway:
                 for record in self.requests]
 
     def config(self, **overrides) -> dict:
-        return {"SMS_BACKEND": "http", "SMS_HTTP_URL": self.url, "SMS_HTTP_TIMEOUT": 0.5, "SMS_HTTP_TOKEN": "s3cret",
+        return {"SMS_BACKEND": "http", "SMS_HTTP_URL": self.url, "SMS_HTTP_TIMEOUT": 5, "SMS_HTTP_TOKEN": "s3cret",
                 "BASE_URL": BASE_URL, **overrides}
 
 

@@ -8,7 +8,7 @@ from nortime import create_app, outbox
 from nortime.db import db
 from nortime.models import Learner, Message
 
-from .conftest import BASE_URL
+from .conftest import BASE_URL, NOON
 
 
 def _learner(app, **fields) -> str:
@@ -33,7 +33,7 @@ def test_send_my_link_again_with_a_forged_host_carries_only_base_url(region, cli
         response = client.post("/me", data={"contact": contact}, headers={"Host": "attacker.example"})
         assert response.status_code == 302
     with region.app_context():
-        assert outbox.deliver_due().sent == 2
+        assert outbox.deliver_due(NOON).sent == 2
     [mail] = inbox.messages
     [sms] = gateway.messages()
     assert f"{site}/me/{by_mail}" in mail.get_content()

@@ -8,7 +8,7 @@ from nortime import create_app, outbox
 from nortime.db import db
 from nortime.models import Learner, Message
 
-from .conftest import BASE_URL
+from .conftest import BASE_URL, NOON
 
 
 def _amal(app) -> str:
@@ -29,7 +29,7 @@ def test_a_phone_only_learner_gets_her_link_by_sms_in_her_language(region, clien
     assert known.headers["Location"] == unknown.headers["Location"]
     assert client.get(known.headers["Location"]).data == client.get(unknown.headers["Location"]).data
     with region.app_context():
-        assert outbox.deliver_due().sent == 1
+        assert outbox.deliver_due(NOON).sent == 1
     [sms] = gateway.messages()
     assert sms["to"] == "+963944567890"
     assert sms["message"] == f"صفحتك في nortime: {BASE_URL}/me/{token}"
@@ -46,7 +46,7 @@ def test_an_e_mail_address_never_gets_an_sms_and_a_number_never_an_e_mail(region
     client.post("/me", data={"contact": "+380 50 123 4567"})
     with region.app_context():
         assert [(m.channel, m.recipient) for m in db.session.scalars(select(Message))] == [("sms", "+380501234567")]
-        outbox.deliver_due()
+        outbox.deliver_due(NOON)
     assert inbox.messages == [] and len(gateway.messages()) == 1
 
 
