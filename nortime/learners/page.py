@@ -72,10 +72,7 @@ def edit_about(token):
     learner = learner_or_404(token)
     form = about_form(signup.about_of(learner) if request.method == "GET" else None)
     if form.validate_on_submit():
-        signup.apply_about(learner, signup.about_answers(form))
-        from ..db import db
-
-        db.session.commit()
+        signup.save_about(learner, signup.about_answers(form))
         flash(_("Your details are saved."), "success")
         return redirect(url_for("learners.me", token=token))
     return render_template("learners/about.html", form=form, step=None, flow=Flow("edit", token, learner.id),
@@ -104,11 +101,8 @@ def edit_check(token):
         return redirect(flow.url("rota"))
     form = ActionForm()
     if request.method == "POST" and form.validate():
-        from ..db import db
-
         rota_state = draft["rota"]
-        signup.apply_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
-        db.session.commit()
+        signup.save_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
         flow.clear()
         flash(_("Your rota is saved. The next plan uses it."), "success")
         return redirect(url_for("learners.me", token=token))

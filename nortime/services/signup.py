@@ -365,6 +365,18 @@ def apply_about(learner: Learner, about: Mapping) -> None:
     learner.session_messages = bool(about.get("session_messages"))
 
 
+def save_about(learner: Learner, about: Mapping) -> None:
+    """A stored learner changed their details (the personal page): apply and commit."""
+    apply_about(learner, about)
+    db.session.commit()
+
+
+def save_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:
+    """A stored learner changed their rota and busy times: apply and commit."""
+    apply_rota(learner, rota, method, busy)
+    db.session.commit()
+
+
 def apply_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:
     """Replace the learner's rota and one-off busy times."""
     if rota:
