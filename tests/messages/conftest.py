@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ..learners.conftest import Inbox, free_port, seed_region
+from ..learners.conftest import free_port, seed_region, smtp_server  # noqa: F401  (a shared fixture)
 
 BASE_URL = "https://nortime.example.no"
 NOON = dt.datetime(2027, 1, 5, 11, 0)  # a fixed clock for delivering: 12:00 in Oslo, outside quiet hours
@@ -81,17 +81,6 @@ def gateway():
     server.released.set()
     server.server.shutdown()
     server.server.server_close()
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture
