@@ -103,6 +103,10 @@ def export_data(learner: Learner) -> dict:
         "not_placed": [{"plan": u.plan_id, "reasons": u.reasons} for u in unplaced],
         "attendance": [{"group": a.group_id, "date": a.occurrence_date.isoformat(), "present": a.present}
                        for a in attendance],
+        "messages": [{"kind": m.kind, "channel": m.channel, "to": m.recipient, "state": m.state,
+                      "queued_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+                     for m in db.session.scalars(select(Message).where(Message.learner_id == learner.id)
+                                                 .order_by(Message.id))],
     }
 
 

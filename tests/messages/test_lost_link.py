@@ -89,3 +89,15 @@ def test_link_requests_are_limited_per_address(limited):
     client = limited.test_client()
     answers = [_ask(client, f"+47 912 34 5{i:02d}", "10.0.0.1") for i in range(6)]
     assert answers == [302] * 5 + [429]
+
+
+def test_the_learners_messages_are_in_her_data_and_go_when_she_is_deleted(region, client, gateway):
+    region.config.update(gateway.config())
+    token = _amal(region)
+    client.post("/me", data={"contact": "+963 944 567 890"})
+    data = client.get(f"/me/{token}/data.json").get_json()
+    assert [(m["kind"], m["channel"], m["to"], m["state"]) for m in data["messages"]] == \
+        [("link", "sms", "+963944567890", "queued")]
+    client.post(f"/me/{token}/delete", data={"sure": "y"})
+    with region.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Message)) == 0
