@@ -380,6 +380,7 @@ def wait(run_id: int, timeout: float, poll: float = 0.2) -> SolveRun:
 # --- delivering messages (outbox.py) ----------------------------------------------------------
 
 DELIVERY_POLL_SECONDS = 1.0
+RETRY_JOB_ID = "nortime-outbox-retry"
 DELIVERY_IDLE_SECONDS = 10.0  # a local delivery process ends after this long with nothing waiting
 _delivery: dict[str, multiprocessing.process.BaseProcess] = {}
 
@@ -457,4 +458,6 @@ def rq_delivery_job() -> None:
     due = next_due()
     if due is not None:
         queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        queue.enqueue_at(due.replace(tzinfo=dt.timezone.utc), rq_delivery_job, job_timeout=600, result_ttl=600)
+        # One scheduled run at a time: the same job id replaces an earlier schedule instead of adding one.
+        queue.enqueue_at(due.replace(tzinfo=dt.timezone.utc), rq_delivery_job, job_id=RETRY_JOB_ID,
+                         job_timeout=600, result_ttl=600)
