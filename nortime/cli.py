@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     from .providers.cli import commands as provider_commands; [app.cli.add_command(c) for c in provider_commands]
     from .coordinators.cli import counts_command; app.cli.add_command(counts_command)
     from .maintenance import commands as maintenance_commands; [app.cli.add_command(c) for c in maintenance_commands]
+    from .messages_cli import messages_command; app.cli.add_command(messages_command)
 
 
 @click.command("demo")

@@ -32,7 +32,7 @@ def defaults(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SECRET_KEY": None,
         "REDIS_URL": None,
-        "BASE_URL": None,  # absolute links in e-mails and feeds; else taken from the request
+        "BASE_URL": None,  # the public address in every link we give out (links.py); needed to send mail or SMS
         "TIMEZONE": "Europe/Oslo",
         "SOLVER_TIME_LIMIT": 30.0,
         "SOLVER_WORKERS": 8,
@@ -42,6 +42,20 @@ def defaults(instance_path: str) -> dict:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_SENDER": "nortime <no-reply@localhost>",
+        "MAIL_TIMEOUT": 10,
+        "SMS_BACKEND": "console",  # console (prints), http (a gateway, see sms.py) or off
+        "SMS_SENDER": "nortime",
+        "SMS_HTTP_URL": None,
+        "SMS_HTTP_METHOD": "POST",
+        "SMS_HTTP_CONTENT_TYPE": "application/json",
+        "SMS_HTTP_BODY": None,
+        "SMS_HTTP_USERNAME": None,
+        "SMS_HTTP_PASSWORD": None,
+        "SMS_HTTP_TOKEN": None,
+        "SMS_HTTP_TIMEOUT": 10,
+        "OUTBOX_WORKER": None,  # deliver queued messages in the background (jobs.start_delivery); None: unless TESTING
+        "OUTBOX_MAX_ATTEMPTS": 8,
+        "OUTBOX_CONCURRENCY": 8,  # messages handed to the gateway or mail server at the same time
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CHECK_DATABASE_ON_START": True,
@@ -84,7 +98,8 @@ def validate(config: dict) -> None:
         raise ConfigError(f"the database URL {url!r} is not a URL; use sqlite:///path or postgresql://user@host:5432/db") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
-    for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT", "MAX_CONTENT_LENGTH", "ROSTER_IMPORT_SECONDS"):
+    for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT", "MAX_CONTENT_LENGTH", "ROSTER_IMPORT_SECONDS",
+                "MAIL_TIMEOUT", "SMS_HTTP_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CONCURRENCY"):
         value = config.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}")
@@ -99,9 +114,25 @@ def validate(config: dict) -> None:
         raise ConfigError("PROXY_HOPS (or NORTIME_PROXY_HOPS) must be between 0 and 5: the number of proxies in front of nortime")
     if not config.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    validate_messaging(config)
     secret = config.get("SECRET_KEY")
     if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
         raise ConfigError("SECRET_KEY (or NORTIME_SECRET_KEY) must be a string of at least 16 characters")
+
+
+def validate_messaging(config: dict) -> None:
+    """Links in mail and SMS come from BASE_URL only (links.py), so sending needs it."""
+    backend = config.get("SMS_BACKEND") or "console"
+    if backend not in ("console", "http", "off"):
+        raise ConfigError(f"SMS_BACKEND must be console, http or off, not {backend!r}")
+    if backend == "http" and not config.get("SMS_HTTP_URL"):
+        raise ConfigError("SMS_BACKEND is http: set SMS_HTTP_URL to the SMS gateway's address")
+    if (config.get("MAIL_SERVER") or backend == "http") and not config.get("BASE_URL"):
+        raise ConfigError("mail or SMS is on: set BASE_URL (or NORTIME_BASE_URL) to the public address, "
+                          "e.g. https://nortime.example.no, so that links in messages point at it")
+    base = config.get("BASE_URL")
+    if base and not (isinstance(base, str) and base.startswith(("https://", "http://"))):
+        raise ConfigError(f"BASE_URL must start with https:// or http://, not {base!r}")
 
 
 def instance_secret_key(instance_path: str) -> str:

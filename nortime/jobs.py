@@ -8,6 +8,11 @@ Two back ends, chosen by configuration:
   `rq worker nortime` processes on any machine that has the same NORTIME_*
   environment; `job_id` is "rq:<job id>".
 
+Message delivery (outbox.py) uses the same two back ends: `start_delivery()`
+after a commit that queued messages starts a local delivery process (one per
+app process, while messages wait) or enqueues an RQ job; see "delivering
+messages" below.
+
 Either way the worker writes progress into the SolveRun row through its own
 database connection, at least every HEARTBEAT_SECONDS. A run whose worker died
 (process gone, RQ job failed, or no heartbeat for SOLVER_STALE_SECONDS) is marked
@@ -40,7 +45,10 @@ APP_KEY = "nortime"
 # Configuration a spawned worker needs to reach the same database and behave alike.
 WORKER_CONFIG_KEYS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "TESTING", "SOLVER_WORKERS", "SOLVER_TIME_LIMIT",
                       "SOLVER_STALE_SECONDS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
-                      "MAIL_PASSWORD", "MAIL_SENDER", "BASE_URL", "TIMEZONE")
+                      "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_TIMEOUT", "BASE_URL", "TIMEZONE", "SERVER_NAME",
+                      "PREFERRED_URL_SCHEME", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CONCURRENCY", "SMS_BACKEND", "SMS_SENDER", "SMS_HTTP_URL",
+                      "SMS_HTTP_METHOD", "SMS_HTTP_CONTENT_TYPE", "SMS_HTTP_BODY", "SMS_HTTP_USERNAME",
+                      "SMS_HTTP_PASSWORD", "SMS_HTTP_TOKEN", "SMS_HTTP_TIMEOUT")
 
 _processes: dict[int, multiprocessing.process.BaseProcess] = {}
 
@@ -426,3 +434,89 @@ def wait(run_id: int, timeout: float, poll: float = 0.2) -> SolveRun:
         if run.status not in ACTIVE or time.monotonic() > deadline:
             return run
         time.sleep(poll)
+
+
+# --- delivering messages (outbox.py) ----------------------------------------------------------
+
+DELIVERY_POLL_SECONDS = 1.0
+RETRY_JOB_ID = "nortime-outbox-retry"
+DELIVERY_IDLE_SECONDS = 10.0  # a local delivery process ends after this long with nothing waiting
+_delivery: dict[str, multiprocessing.process.BaseProcess] = {}
+
+
+def start_delivery() -> str | None:
+    """Have the queued messages delivered: an RQ job with REDIS_URL, else this app process's delivery process.
+
+    Off when OUTBOX_WORKER is False, and by default under TESTING (tests call outbox.deliver_due
+    themselves). Returns the job id.
+    """
+    config = current_app.config
+    wanted = config.get("OUTBOX_WORKER")
+    if wanted is False or (wanted is None and config.get("TESTING")):
+        return None
+    if config.get("REDIS_URL"):
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue(QUEUE_NAME, connection=Redis.from_url(config["REDIS_URL"]))
+        return "rq:" + queue.enqueue(rq_delivery_job, job_timeout=600, result_ttl=600).id
+    process = _delivery.get("local")
+    if process is not None and process.is_alive():
+        return f"local:{process.pid}"
+    process = _local_context().Process(target=local_delivery, args=(worker_config(),),
+                                       name="nortime-outbox", daemon=True)
+    process.start()
+    _delivery["local"] = process
+    return f"local:{process.pid}"
+
+
+def deliver_until_idle(idle_seconds: float = DELIVERY_IDLE_SECONDS) -> None:
+    """Deliver what is due, wait for what is not yet (retries, quiet hours), stop when nothing is queued for a while."""
+    from .outbox import deliver_due, next_due
+
+    idle_since = time.monotonic()
+    while True:
+        deliver_due()
+        db.session.expire_all()
+        due = next_due()
+        if due is None:
+            if time.monotonic() - idle_since > idle_seconds:
+                return
+        else:
+            idle_since = time.monotonic()
+        time.sleep(DELIVERY_POLL_SECONDS)
+
+
+def local_delivery(config: dict) -> None:
+    """Entry point of the local delivery process."""
+    from . import create_app
+
+    app = create_app(config)
+    with app.app_context():
+        deliver_until_idle()
+
+
+def rq_delivery_job() -> None:
+    """An RQ job: deliver what is due; when messages wait for later, schedule the next run at that time.
+
+    Run the workers with `rq worker --with-scheduler nortime` so that the scheduled runs start.
+    """
+    from flask import has_app_context
+
+    if not has_app_context():
+        from . import create_app
+
+        with create_app({"CHECK_DATABASE_ON_START": False}).app_context():
+            return rq_delivery_job()
+    from redis import Redis
+    from rq import Queue
+
+    from .outbox import deliver_due, next_due
+
+    deliver_due()
+    due = next_due()
+    if due is not None:
+        queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        # One scheduled run at a time: the same job id replaces an earlier schedule instead of adding one.
+        queue.enqueue_at(due.replace(tzinfo=dt.timezone.utc), rq_delivery_job, job_id=RETRY_JOB_ID,
+                         job_timeout=600, result_ttl=600)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     text,
+    false,
 )
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -278,6 +279,8 @@ class Learner(db.Model):
     consent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Opted in to a reminder the day before the first session and a message when a session is cancelled or moved.
+    session_messages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     provider: Mapped[Provider | None] = relationship()
     home_place: Mapped[Place] = relationship()
     rota: Mapped[Rota | None] = relationship(
@@ -609,3 +612,45 @@ class PlanChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint(_in("kind", PLAN_CHANGE_KINDS), name="kind_known"),)
+
+
+# --- Messages ---------------------------------------------------------------------
+
+
+MESSAGE_CHANNELS = ("email", "sms")
+MESSAGE_STATES = ("queued", "sending", "sent", "failed")
+
+
+class Message(db.Model):
+    """One e-mail or SMS to a learner in the outbox: written by a request, delivered by a worker.
+
+    `idempotency_key` names what the message is about (e.g. "placed:<plan>:<learner>:sms"), so the
+    same message is never queued twice; it also travels with the message (SMTP Message-ID, the
+    gateway's reference) so that a gateway can drop a repeated delivery.
+    """
+
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(5))
+    recipient: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    # When the session the message is about starts (UTC): such an SMS may go during quiet hours.
+    session_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint(_in("channel", MESSAGE_CHANNELS), name="channel_known"),
+        CheckConstraint(_in("state", MESSAGE_STATES), name="state_known"),
+        db.Index("ix_messages_due", "state", "next_attempt_at"),
+    )

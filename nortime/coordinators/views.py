@@ -79,9 +79,12 @@ def all_tables(counts) -> dict[str, CountTable]:
 @role_required("coordinator")
 def index():
     counts = counting.region_counts()
+    from ..outbox import counts_by_channel
+    from ..services.messages import labels
+
     return render_template("coordinators/dashboard.html", counts=counts, charts=charts(counts),
                            cell_text=cell_text, row_label=row_label, ranked=ranked, texts=hidden_texts(),
-                           number=local_number)
+                           number=local_number, message_counts=counts_by_channel(), message_labels=labels())
 
 
 @bp.route("/tables/<key>.csv")

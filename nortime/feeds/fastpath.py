@@ -14,9 +14,9 @@ from urllib.parse import parse_qs
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.wsgi import get_host
 
 from ..security import with_security_headers
+from ..links import base_url
 from . import cache
 from .answer import answer, feed_language, is_fresh
 
@@ -49,11 +49,8 @@ class FeedFastPath:
         kind = endpoint.partition(".")[2]
         ident = (values["provider"], values["key"]) if kind == "group" else next(iter(values.values()))
         query = {name: found[0] for name, found in parse_qs(environ.get("QUERY_STRING", "")).items()}
-        base = self.app.config.get("BASE_URL")
-        base = base.rstrip("/") if base else \
-            f"{environ['wsgi.url_scheme']}://{get_host(environ)}{environ.get('SCRIPT_NAME', '').rstrip('/')}"
         with self.app.app_context():  # the cache may look at the database stamp
-            body = cache.peek((kind, ident, feed_language(kind, query.get("lang")), base))
+            body = cache.peek((kind, ident, feed_language(kind, query.get("lang")), base_url()))
         if body is None:
             return None
         fresh = is_fresh(body, environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE"))

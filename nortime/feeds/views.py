@@ -6,9 +6,10 @@ wipe a subscriber's events; a token never issued answers 404.
 """
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from werkzeug.routing import BuildError
 
+from ..links import base_url
 from ..services.timetable import feed_urls
 from . import bp
 from .answer import answer, feed_language, is_fresh
@@ -53,13 +54,6 @@ def provider(slug: str):
     return serve("provider", slug)
 
 
-def _base_url() -> str:
-    configured = current_app.config.get("BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    return f"{request.scheme}://{request.host}{request.script_root}"
-
-
 def _group_page(base: str):
     def link(group) -> str | None:
         try:
@@ -71,7 +65,7 @@ def _group_page(base: str):
 
 
 def serve(kind: str, ident) -> Response:
-    base = _base_url()
+    base = base_url()
     try:
         body = feed(kind, ident, feed_language(kind, request.args.get("lang")), base, _group_page(base))
     except FeedGone:

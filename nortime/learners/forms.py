@@ -5,7 +5,6 @@ browser) checked here, so every error message is our own translated sentence.
 """
 from __future__ import annotations
 
-import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -17,11 +16,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import LANGUAGES
 from ..models import WEEKDAYS
-from ..services.signup import normalise_phone
+from ..phones import InvalidPhone, to_e164
 
 NAME_MAX = 120
 EMAIL_MAX = 200
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{6,22}$")
 # Signs that have no place in a name and are the tools of markup and script injection.
 FORBIDDEN_IN_NAME = set("<>{}[]\\\"`;=|$%#*^~")
 TRAVEL_CHOICES = (15, 30, 45, 60, 90)
@@ -65,10 +63,11 @@ def check_phone(form, field):
     phone = clean(field.data)
     if not phone:
         return
-    digits = re.sub(r"[^0-9]", "", phone)
-    if not PHONE_PATTERN.match(phone) or not 8 <= len(digits) <= 15:
-        raise ValidationError(_l("This is not a phone number. Write 8 digits, or + and the country code, like +48 600 100 200."))
-    field.data = normalise_phone(phone)
+    try:
+        field.data = to_e164(phone)
+    except InvalidPhone:
+        raise ValidationError(_l("This is not a phone number we can send messages to. Write a Norwegian number "
+                                 "like 912 34 567, or + and the country code, like +48 600 100 200.")) from None
 
 
 def choice(values, message):
@@ -128,6 +127,8 @@ class AboutForm(FlaskForm):
     travel = SelectField(_l("How far can you travel to a class?"), validate_choice=False,
                          validators=[choice(TRAVEL_CHOICES, _l("Choose a travel time from the list."))])
     days = MultiCheckboxField(_l("Days you like best for classes (you can skip this)"), validate_choice=False)
+    session_messages = BooleanField(_l("Send me a reminder the day before my first class, and a message when a "
+                                       "class of mine is cancelled or moved."))
 
     def __init__(self, *args, places: dict[str, list[tuple[str, str]]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

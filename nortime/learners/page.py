@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import limiter
+from ..links import personal_link
+from ..phones import e164_or_none
 from ..services import learner_page, signup
 from . import bp
 from .flow import Flow
@@ -15,12 +18,11 @@ from .forms import ActionForm, DeleteForm, LostLinkForm
 from .views import _register, about_form, render_check
 
 
-def personal_link(learner) -> str:
-    """The absolute link to the learner's page (BASE_URL when configured)."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("learners.me", token=learner.access_token)
-    return url_for("learners.me", token=learner.access_token, _external=True)
+def contact_key() -> str:
+    """The rate-limit key of a link request: the e-mail address or number asked for, hashed (never stored plain)."""
+    text = (request.form.get("contact") or "").strip().lower()
+    contact = text if "@" in text else (e164_or_none(text) or text)
+    return "contact:" + hashlib.sha256(contact.encode()).hexdigest()
 
 
 def learner_or_404(token: str):
@@ -72,8 +74,9 @@ def me(token):
 @bp.get("/me/<token>/welcome")
 def welcome(token):
     learner = learner_or_404(token)
-    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner),
-                           mailed=request.args.get("mailed") == "1")
+    sent = request.args.get("sent")
+    sent_to = learner.email if sent == "email" else learner.phone if sent == "sms" else None
+    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner), sent_to=sent_to)
 
 
 @bp.route("/me/<token>/details", methods=["GET", "POST"])
@@ -81,10 +84,7 @@ def edit_about(token):
     learner = learner_or_404(token)
     form = about_form(signup.about_of(learner) if request.method == "GET" else None)
     if form.validate_on_submit():
-        signup.apply_about(learner, signup.about_answers(form))
-        from ..db import db
-
-        db.session.commit()
+        signup.save_about(learner, signup.about_answers(form))
         flash(_("Your details are saved."), "success")
         return redirect(url_for("learners.me", token=token))
     return render_template("learners/about.html", form=form, step=None, flow=Flow("edit", token, learner.id),
@@ -113,11 +113,8 @@ def edit_check(token):
         return redirect(flow.url("rota"))
     form = ActionForm()
     if request.method == "POST" and form.validate():
-        from ..db import db
-
         rota_state = draft["rota"]
-        signup.apply_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
-        db.session.commit()
+        signup.save_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
         flow.clear()
         flash(_("Your rota is saved. The next plan uses it."), "success")
         return redirect(url_for("learners.me", token=token))
@@ -165,10 +162,11 @@ def deleted():
 
 @bp.route("/me", methods=["GET", "POST"])
 @limiter.limit("5 per hour;20 per day", methods=["POST"])
+@limiter.limit("3 per hour;6 per day", key_func=contact_key, methods=["POST"])
 def lost_link():
     form = LostLinkForm()
     if form.validate_on_submit():
-        learner_page.resend_links(form.contact.data, personal_link)
+        learner_page.resend_links(form.contact.data)
         return redirect(url_for("learners.lost_link_sent"))
     return render_template("learners/lost.html", form=form), 200 if not form.errors else 422
 

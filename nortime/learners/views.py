@@ -233,16 +233,15 @@ def signup_check():
         draft = SIGNUP.draft()
     form = ConfirmForm(data={"nonce": draft["nonce"]} if request.method == "GET" else None)
     if form.validate_on_submit():
-        from ..services.learner_page import send_link_mail
-        from .page import personal_link
+        from ..services.learner_page import send_link
 
         nonce = form.nonce.data or ""
         if nonce != draft["nonce"]:
             return redirect(SIGNUP.url("check"))
         learner, created = signup.create_learner(draft, nonce)
-        mailed = created and send_link_mail(learner, personal_link(learner))
+        channel = send_link(learner) if created else None
         SIGNUP.clear()
-        return redirect(url_for("learners.welcome", token=learner.access_token, mailed=int(bool(mailed))))
+        return redirect(url_for("learners.welcome", token=learner.access_token, sent=channel or "none"))
     return render_check(SIGNUP, draft, form, step=4)
 
 

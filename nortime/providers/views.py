@@ -313,7 +313,8 @@ def group_sessions(group_id: int):
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
-            flash(_("The session on %(day)s is %(kind)s; %(n)d learners were told by e-mail.", day=day.isoformat(),
+            flash(_("The session on %(day)s is %(kind)s; %(n)d learners who asked for such messages will be told.",
+                    day=day.isoformat(),
                     kind=_("cancelled") if kind == "cancelled" else _("moved"), n=result.notified), "info")
             if result.short_notice:
                 flash(_("This is less than 48 hours ahead: calendars subscribed in Google may show the change "

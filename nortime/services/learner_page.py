@@ -5,13 +5,15 @@ import hmac
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from .. import mail, sms
 from ..db import db
-from ..mail import send_mail
-from ..models import (Attendance, Group, Learner, Placement, Plan, Unplacement, utcnow)
+from ..phones import e164_or_none
+from ..models import (Attendance, Group, Learner, Message, Placement, Plan, Unplacement, new_token,
+                      utcnow)
 from .attendance import attended_hours
+from .messages import queue_message
 from .reasons import Explanation, explain
 from .retention import erase_learners
 
@@ -41,7 +43,7 @@ def learner_by_token(token: str) -> Learner | None:
 def status_of(learner: Learner) -> LearnerStatus:
     """Where the live plan of the learner's provider's current term puts them, and why."""
     from .plans import current_live_plan
-    from .timetable import feed_urls, group_sessions
+    from .timetable import feed_urls, group_sessions, issue_feed_token
 
     if learner.withdrawn_at is not None:
         return LearnerStatus("withdrawn")
@@ -52,7 +54,8 @@ def status_of(learner: Learner) -> LearnerStatus:
                                                            Placement.learner_id == learner.id)).first()
     if placement is not None:
         group = placement.group
-        status = LearnerStatus("placed", plan, group, placement, group_sessions(group), feeds=feed_urls("learner", learner))
+        status = LearnerStatus("placed", plan, group, placement, group_sessions(group),
+                               feeds=feed_urls("learner", issue_feed_token(learner)))
         status.attended_hours = attended_hours(learner)
         return status
     unplaced = db.session.scalars(select(Unplacement).where(Unplacement.plan_id == plan.id,
@@ -98,6 +101,10 @@ def export_data(learner: Learner) -> dict:
         "not_placed": [{"plan": u.plan_id, "reasons": u.reasons} for u in unplaced],
         "attendance": [{"group": a.group_id, "date": a.occurrence_date.isoformat(), "present": a.present}
                        for a in attendance],
+        "messages": [{"kind": m.kind, "channel": m.channel, "to": m.recipient, "state": m.state,
+                      "queued_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+                     for m in db.session.scalars(select(Message).where(Message.learner_id == learner.id)
+                                                 .order_by(Message.id))],
     }
 
 
@@ -107,44 +114,43 @@ def delete_learner(learner: Learner) -> None:
 
 
 def find_by_contact(contact: str) -> list[Learner]:
-    """Learners who signed up with this e-mail address (any case) or phone number (any spacing)."""
-    from .signup import normalise_phone
-
+    """Learners who signed up with this e-mail address (any case) or phone number (any way of writing it)."""
     text = contact.strip()
     if "@" in text:
         return list(db.session.scalars(select(Learner).where(func.lower(Learner.email) == text.lower())))
-    phone = normalise_phone(text)
-    digits = phone.lstrip("+")
-    if len(digits) < 8:
+    phone = e164_or_none(text)
+    if phone is None:
         return []
-    return list(db.session.scalars(select(Learner).where(or_(Learner.phone == phone, Learner.phone == digits,
-                                                                Learner.phone == "+" + digits))))
+    return list(db.session.scalars(select(Learner).where(Learner.phone == phone)))
 
 
-def send_link_mail(learner: Learner, link: str) -> bool:
-    """E-mail the personal link, in the learner's language; False when mail is off or there is no address."""
-    if not learner.email:
-        return False
-    with force_locale(learner.language or "nb"):
-        subject = _("Your page at nortime")
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=learner.name),
-            _("This is the link to your own page at nortime. There you see your course, your times, "
-              "or why we have not found a group for you yet."),
-            link,
-            _("Keep the link to yourself. Anyone with the link can see and change your details."),
-            _("If you did not ask for this, you can ignore this e-mail."),
-        ])
-    return send_mail(learner.email, subject, body)
+def send_link(learner: Learner, *, channel: str | None = None) -> str | None:
+    """Queue the personal link to the learner (by `channel`, else their usual one) and commit.
+
+    Returns the channel it goes by, or None when it cannot be sent (no such contact, or the channel is off).
+    """
+    from .messages import channel_for
+
+    if channel is None:
+        found = channel_for(learner)
+        channel, recipient = found if found else (None, None)
+    elif channel == "email":
+        recipient = learner.email if mail.enabled(current_app.config) else None
+    else:
+        recipient = learner.phone if sms.enabled(current_app.config) else None
+    if recipient is None:
+        return None
+    queue_message(learner, "link", key=f"link:{new_token()}", channel=channel, recipient=recipient)
+    db.session.commit()
+    return channel
 
 
-def resend_links(contact: str, link_for) -> int:
-    """Send every matching learner their link; returns how many mails went (never shown to the asker)."""
-    sent = 0
-    for learner in find_by_contact(contact):
-        if send_link_mail(learner, link_for(learner)):
-            sent += 1
-    current_app.logger.info("link request: %d mail(s) sent", sent)
-    return sent
+def resend_links(contact: str) -> int:
+    """Send every learner with this e-mail address or phone number their link, by the same channel.
 
-
+    Returns how many messages were queued; never shown to the asker, who sees the same answer either way.
+    """
+    channel = "email" if "@" in contact else "sms"
+    queued = sum(send_link(learner, channel=channel) is not None for learner in find_by_contact(contact))
+    current_app.logger.info("link request: %d message(s) queued", queued)
+    return queued

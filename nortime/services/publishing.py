@@ -1,8 +1,10 @@
 """Publishing a plan and changing single sessions of the live timetable.
 
 Publishing is one transaction: the previous published plan stays live until the
-new one is completely written; any failure rolls everything back. E-mails go
-out only after the commit, and a failed e-mail never undoes anything.
+new one is completely written; any failure rolls everything back. Messages to
+learners are queued in the outbox in the same transaction and delivered after
+the commit by a worker (outbox.py), so a slow or failing gateway never holds
+up or undoes a publication.
 """
 from __future__ import annotations
 
@@ -11,15 +13,14 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..db import db
-from .. import mail
-from ..models import Group, Learner, Plan, PlanChange, SessionChange, utcnow
+from ..models import Group, Placement, Plan, PlanChange, SessionChange, utcnow
+from .messages import message_row, queue_messages
 from .planning import plan_violations, violations_text
 from .plans import live_plan, lock_term
 
@@ -29,22 +30,6 @@ SHORT_NOTICE = dt.timedelta(hours=48)
 
 class PublishError(ValueError):
     """The plan cannot be published or the session cannot be changed; the message says why."""
-
-
-def _send_mail(to: str | None, subject: str, body: str) -> bool:
-    if not to:
-        return False
-    return mail.send_mail(to, subject, body)
-
-
-def _link(learner: Learner) -> str:
-    """The learner's personal page, or "" where no absolute link can be made (a command without BASE_URL)."""
-    try:
-        from ..learners.page import personal_link
-
-        return personal_link(learner)
-    except (ImportError, RuntimeError):
-        return ""
 
 
 def _weekly_times(group: Group) -> str:
@@ -86,6 +71,14 @@ def carry_session_changes(previous: Plan, plan: Plan) -> int:
     return carried
 
 
+def _load_groups(plan: Plan) -> list[Group]:
+    """The plan's groups with their slots, course, venue and placed learners, in a few queries (not some per
+    group and one per learner); keep the list while working on them (the session holds rows weakly)."""
+    return db.session.scalars(select(Group).where(Group.plan_id == plan.id).options(
+        selectinload(Group.slots), selectinload(Group.placements).joinedload(Placement.learner),
+        joinedload(Group.course), joinedload(Group.venue))).unique().all()
+
+
 def _check_complete(plan: Plan) -> None:
     for group in plan.groups:
         if len(group.slots) != group.course.sessions_per_week:
@@ -98,7 +91,8 @@ def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> P
 
     The term is locked first (`plans.lock_term`), so two publishes, or a publish and a
     finishing solve, never interleave: exactly one plan of the term is live afterwards.
-    Learners whose course, venue or times are new get an e-mail in their language (when configured).
+    Learners whose course, venue or times are new get a message in their language (queued in the same
+    transaction, delivered after it).
     """
     if plan.status != "draft":
         raise PublishError(_("Only a draft can be published; this plan is %(status)s.", status=plan.status))
@@ -114,6 +108,7 @@ def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> P
         previous = live_plan(plan.provider_id, plan.term_id)
         before = {placement.learner_id: _signature(placement.group)
                   for group in (previous.groups if previous else []) for placement in group.placements}
+        groups = _load_groups(plan)  # noqa: F841  (kept loaded until the messages are written)
         _check_complete(plan)
         broken = plan_violations(plan)
         if broken:
@@ -125,34 +120,28 @@ def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> P
         plan.status = "published"
         plan.published_at = utcnow()
         db.session.add(PlanChange(plan_id=plan.id, kind="published", created_by_id=user_id))
+        if notify:
+            notify_placed(plan, before)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    if notify:
-        notify_placed(plan, before)
     return plan
 
 
 def notify_placed(plan: Plan, before: dict[int, tuple | None]) -> int:
-    """E-mail each placed learner whose group is new or changed; returns how many were accepted."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return 0
-    sent = 0
+    """Queue a message to each placed learner whose group is new or changed; returns how many were queued."""
+    rows = []
     for group in plan.groups:
+        times = None
         for placement in group.placements:
             if before.get(placement.learner_id) == _signature(group):
                 continue
-            learner = placement.learner
-            with force_locale(learner.language or "nb"):
-                subject = _("Your Norwegian course: %(course)s", course=group.course.name)
-                body = _("Hello %(name)s,\n\nYou have a place in %(course)s at %(venue)s, %(times)s, "
-                         "from %(first)s to %(last)s.\n\nYour personal page and calendar link show every session: "
-                         "%(link)s\n", name=learner.name, course=group.course.name, venue=group.venue.name,
-                         times=_weekly_times(group), first=plan.term.first_day.isoformat(),
-                         last=plan.term.last_day.isoformat(), link=_link(learner))
-                sent += _send_mail(learner.email, subject, body)
-    return sent
+            times = times or _weekly_times(group)
+            rows.append(message_row(placement.learner, "placed", key=f"placed:{plan.id}:{placement.learner_id}",
+                                    course=group.course.name, venue=group.venue.name, times=times,
+                                    first=plan.term.first_day, last=plan.term.last_day))
+    return queue_messages(rows)
 
 
 # --- single-session changes -------------------------------------------------------
@@ -214,35 +203,23 @@ def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_st
     change.kind, change.reason, change.new_start, change.new_end = kind, reason[:300], new_start, new_end
     change.created_by_id = user_id
     change.created_at = utcnow()
-    db.session.commit()
     earliest = min(start, new_start.replace(tzinfo=zone)) if new_start is not None else start
+    db.session.flush()
+    notified = notify_change(group, change, earliest)
+    db.session.commit()
     short_notice = earliest - now < SHORT_NOTICE
-    return ChangeResult(change, short_notice, notify_change(group, change))
+    return ChangeResult(change, short_notice, notified)
 
 
-def notify_change(group: Group, change: SessionChange) -> int:
-    """E-mail the group's learners about one cancelled or moved session, each in their language."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return 0
-    from flask_babel import format_date
-
-    sent = 0
-    for placement in group.placements:
-        learner: Learner = placement.learner
-        with force_locale(learner.language or "nb"):
-            day = format_date(change.occurrence_date, "full")
-            link = _link(learner)
-            if change.kind == "cancelled":
-                subject = _("Cancelled: %(course)s on %(day)s", course=group.course.name, day=day)
-                body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is cancelled.\n"
-                         "Reason: %(reason)s\n%(link)s\n", name=learner.name, course=group.course.name,
-                         venue=group.venue.name, day=day, reason=change.reason, link=link)
-            else:
-                subject = _("Moved: %(course)s on %(day)s", course=group.course.name, day=day)
-                body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is moved to "
-                         "%(start)s–%(end)s.\nReason: %(reason)s\n%(link)s\n", name=learner.name,
-                         course=group.course.name, venue=group.venue.name, day=day,
-                         start=change.new_start.strftime("%Y-%m-%d %H:%M"), end=change.new_end.strftime("%H:%M"),
-                         reason=change.reason, link=link)
-            sent += _send_mail(learner.email, subject, body)
-    return sent
+def notify_change(group: Group, change: SessionChange, session_at: dt.datetime) -> int:
+    """Queue a message about one cancelled or moved session to the group's learners who asked for such
+    messages, each in their language; returns how many were queued (no commit: the change's own)."""
+    values = {"course": group.course.name, "venue": group.venue.name, "day": change.occurrence_date,
+              "reason": change.reason}
+    if change.kind == "moved":
+        values.update(start=change.new_start, end=change.new_end)
+    stamp = change.created_at.strftime("%Y%m%d%H%M%S%f")
+    return queue_messages(
+        message_row(placement.learner, change.kind, key=f"change:{change.id}:{stamp}:{placement.learner_id}",
+                    session_at=session_at, **values)
+        for placement in group.placements if placement.learner.session_messages)

@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from sqlalchemy import String, cast, delete, or_, select
 
 from ..db import db
-from ..models import Attendance, FeedToken, Learner, Placement, Plan, PlanChange, SolveRun, Term, Unplacement, utcnow
+from ..models import Attendance, FeedToken, Learner, Message, Placement, Plan, PlanChange, SolveRun, Term, Unplacement, utcnow
 from .planning import learner_key
 
 _DROP = object()
@@ -90,7 +90,7 @@ def erase_learners(learners: Iterable[Learner]) -> int:
         token.revoked_at = token.revoked_at or now
         token.learner_id = None
     # Rows that point at the learner without an ORM cascade (SQLite does not enforce ON DELETE).
-    for model in (Placement, Unplacement, Attendance, PlanChange):
+    for model in (Placement, Unplacement, Attendance, PlanChange, Message):
         db.session.execute(delete(model).where(model.learner_id.in_(ids)))
     scrub_solve_runs({learner_key(learner_id) for learner_id in ids})
     for learner in learners:

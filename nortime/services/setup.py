@@ -36,6 +36,7 @@ from ..models import (
     Venue,
     VenueOpening,
 )
+from ..phones import e164_or_none
 
 
 class SetupError(ValueError):
@@ -421,6 +422,10 @@ def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
         errors["email"] = _("write an e-mail address such as name@example.org")
     if not email and not phone:
         errors["email"] = _("give an e-mail address or a phone number")
+    if phone:
+        phone = e164_or_none(phone)
+        if phone is None:
+            errors["phone"] = _("write a phone number such as 912 34 567, or + and the country code, like +48 600 100 200")
     language = (row.get("language") or "nb").lower()
     if language not in LANGUAGE_CODES:
         errors["language"] = _("use one of %(codes)s", codes=", ".join(LANGUAGE_CODES))

@@ -56,12 +56,6 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def normalise_phone(text: str) -> str:
-    """Digits only, keeping a leading + (so "+48 600-100-200" and "+48600100200" match)."""
-    digits = re.sub(r"[^0-9]", "", text)
-    return ("+" if text.strip().startswith("+") else "") + digits
-
-
 def today() -> dt.date:
     return dt.date.today()
 
@@ -105,6 +99,7 @@ def about_answers(form) -> dict:
         "level": form.level.data,
         "travel": int(form.travel.data),
         "days": list(form.days.data or []),
+        "session_messages": bool(form.session_messages.data),
     }
 
 
@@ -115,7 +110,8 @@ def about_of(learner: Learner) -> dict:
     return {"name": learner.name, "email": learner.email or "", "phone": learner.phone or "",
             "language": learner.language, "home": learner.home_place_id, "right": right,
             "level": learner.level, "travel": learner.max_travel_minutes,
-            "days": [day for day in (learner.preferred_days or "").split(",") if day]}
+            "days": [day for day in (learner.preferred_days or "").split(",") if day],
+            "session_messages": bool(learner.session_messages)}
 
 
 def level_of(answer: str) -> str:
@@ -367,6 +363,19 @@ def apply_about(learner: Learner, about: Mapping) -> None:
     learner.level = level_of(about["level"])
     learner.max_travel_minutes = int(about["travel"])
     learner.preferred_days = ",".join(about.get("days") or [])
+    learner.session_messages = bool(about.get("session_messages"))
+
+
+def save_about(learner: Learner, about: Mapping) -> None:
+    """A stored learner changed their details (the personal page): apply and commit."""
+    apply_about(learner, about)
+    db.session.commit()
+
+
+def save_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:
+    """A stored learner changed their rota and busy times: apply and commit."""
+    apply_rota(learner, rota, method, busy)
+    db.session.commit()
 
 
 def apply_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:

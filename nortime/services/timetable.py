@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from ..db import db
+from ..links import feed_links
 from ..models import FeedToken, Group, Learner, Placement, Teacher
 from .plans import current_live_plan, of_live_plans
 
@@ -110,15 +110,21 @@ def published_groups_of_teacher(teacher: Teacher) -> list[Group]:
     ))
 
 
-def feed_token_for(owner: Learner | Teacher) -> FeedToken:
-    """The owner's live feed token, made (and committed) on first need."""
+def live_feed_token(owner: Learner | Teacher) -> FeedToken | None:
+    """The owner's newest feed token that is not revoked, or None (reads only)."""
     kind = "learner" if isinstance(owner, Learner) else "teacher"
     column = FeedToken.learner_id if kind == "learner" else FeedToken.teacher_id
-    token = db.session.scalars(
+    return db.session.scalars(
         select(FeedToken).where(column == owner.id, FeedToken.owner_kind == kind, FeedToken.revoked_at.is_(None))
         .order_by(FeedToken.created_at.desc()).limit(1)
     ).first()
+
+
+def issue_feed_token(owner: Learner | Teacher) -> FeedToken:
+    """The owner's live feed token, made and committed on first need (this service owns the commit)."""
+    token = live_feed_token(owner)
     if token is None:
+        kind = "learner" if isinstance(owner, Learner) else "teacher"
         token = FeedToken(owner_kind=kind, **{f"{kind}_id": owner.id})
         db.session.add(token)
         db.session.commit()
@@ -126,9 +132,15 @@ def feed_token_for(owner: Learner | Teacher) -> FeedToken:
 
 
 def feed_endpoint(kind: str, obj) -> tuple[str, dict]:
-    """The feed's endpoint and URL values. Private kinds accept the owner or a FeedToken."""
+    """The feed's endpoint and URL values. Private kinds accept the owner or a FeedToken.
+
+    An owner without a live token raises LookupError: call `issue_feed_token` first (it commits),
+    so that rendering a page never writes to the database.
+    """
     if kind in ("learner", "teacher"):
-        token = obj if isinstance(obj, FeedToken) else feed_token_for(obj)
+        token = obj if isinstance(obj, FeedToken) else live_feed_token(obj)
+        if token is None:
+            raise LookupError(f"the {kind} has no live feed token; issue one with issue_feed_token first")
         return f"feeds.{kind}", {"token": token.token}
     if kind == "group":
         return "feeds.group", {"provider": obj.plan.provider.slug, "key": obj.key}
@@ -144,18 +156,7 @@ def feed_endpoint(kind: str, obj) -> tuple[str, dict]:
 def feed_urls(kind: str, obj) -> dict[str, str]:
     """Subscribe links for a feed: {"webcal": webcal://…, "https": https://…, "download": …?download=1}.
 
-    The host is BASE_URL when configured, else the current request's host
-    (outside a request, SERVER_NAME).
+    Built on BASE_URL by the links module, never on the request's host.
     """
     endpoint, values = feed_endpoint(kind, obj)
-    # Built from the URL map, so it works in a request, a CLI command or a mail job alike.
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    base = current_app.config.get("BASE_URL")
-    if not base and has_request_context():
-        base = request.url_root
-    if not base:
-        scheme = current_app.config.get("PREFERRED_URL_SCHEME", "http")
-        base = f"{scheme}://{current_app.config.get('SERVER_NAME') or 'localhost'}"
-    absolute = base.rstrip("/") + path
-    rest = absolute.partition("://")[2]
-    return {"webcal": "webcal://" + rest, "https": absolute, "download": absolute + "?download=1"}
+    return feed_links(endpoint, values)

@@ -23,13 +23,14 @@ def test_learner_feed_in_the_learners_language(app, client, timetable):
     assert "February 1\\, 2027" in unfolded(client.get("/feeds/venue/senja-vo.ics?lang=en"))
 
 
-def test_subscribe_links_macro(app, timetable):
+def test_subscribe_links_macro_uses_base_url_not_the_request_host(app, timetable):
     from flask import render_template_string
 
     from nortime.db import db
     from nortime.models import Learner
 
-    with app.app_context(), app.test_request_context("/", base_url="https://kurs.example.no"):
+    app.config["BASE_URL"] = "https://kurs.example.no"
+    with app.app_context(), app.test_request_context("/", base_url="https://attacker.example"):
         learner = db.session.get(Learner, timetable.learner_id)
         html = render_template_string(
             '{% from "feeds/subscribe.html" import subscribe_links %}'
@@ -38,18 +39,24 @@ def test_subscribe_links_macro(app, timetable):
     assert f'href="webcal://{path}"' in html
     assert f'value="https://{path}"' in html
     assert f'href="https://{path}?download=1"' in html
+    assert "attacker" not in html
 
 
-def test_feed_urls_make_a_token_when_the_owner_has_none(app, client, timetable):
+def test_issue_feed_token_makes_a_token_when_the_owner_has_none(app, client, timetable):
+    import pytest
+
     from nortime.db import db
     from nortime.models import FeedToken, Teacher, utcnow
-    from nortime.services.timetable import feed_urls
+    from nortime.services.timetable import feed_urls, issue_feed_token
 
     with app.app_context():
         db.session.get(FeedToken, timetable.teacher_token).revoked_at = utcnow()
         db.session.commit()
-        with app.test_request_context("/"):
-            urls = feed_urls("teacher", db.session.get(Teacher, timetable.teacher_id))
+        teacher = db.session.get(Teacher, timetable.teacher_id)
+        with pytest.raises(LookupError):  # building a link never writes: a page may call it while rendering
+            feed_urls("teacher", teacher)
+        assert db.session.scalar(db.select(db.func.count()).select_from(FeedToken)) == 2
+        urls = feed_urls("teacher", issue_feed_token(teacher))
     assert timetable.teacher_token not in urls["https"]
     path = urls["https"].split("nortime.test", 1)[1]
     assert client.get(path).status_code == 200

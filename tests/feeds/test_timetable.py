@@ -69,7 +69,7 @@ def test_learner_sessions_only_from_published_plans(app, timetable):
         assert current_live_plan(timetable.provider_id) is None
 
 
-def test_feed_urls_use_base_url_or_request_host(app, timetable):
+def test_feed_urls_use_base_url_never_the_request_host(app, timetable):
     from nortime.db import db
     from nortime.models import Venue
     from nortime.services.timetable import feed_urls
@@ -77,11 +77,11 @@ def test_feed_urls_use_base_url_or_request_host(app, timetable):
     with app.app_context():
         _, learner = load(app, timetable)
         venue = db.session.get(Venue, timetable.venue_id)
-        with app.test_request_context("/", base_url="https://kurs.example.no"):
+        with app.test_request_context("/", base_url="https://attacker.example"):
             urls = feed_urls("venue", venue)
-        assert urls == {"webcal": "webcal://kurs.example.no/feeds/venue/senja-vo.ics",
-                        "https": "https://kurs.example.no/feeds/venue/senja-vo.ics",
-                        "download": "https://kurs.example.no/feeds/venue/senja-vo.ics?download=1"}
+        assert urls == {"webcal": "webcal://nortime.test/feeds/venue/senja-vo.ics",  # SERVER_NAME without BASE_URL
+                        "https": "http://nortime.test/feeds/venue/senja-vo.ics",
+                        "download": "http://nortime.test/feeds/venue/senja-vo.ics?download=1"}
         app.config["BASE_URL"] = "https://nortime.example.org/"
         private = feed_urls("learner", learner)
     assert private["https"] == f"https://nortime.example.org/feeds/l/{timetable.learner_token}.ics"

@@ -4,6 +4,7 @@ import json
 
 from sqlalchemy import func, select
 
+from nortime import outbox
 from nortime.db import db
 from nortime.models import (FeedToken, Group, GroupSlot, Learner, Placement, Plan, Provider, SessionChange, Term,
                             Unplacement, Venue)
@@ -145,6 +146,8 @@ def test_lost_link_mails_the_link_in_the_learners_language_and_reveals_nothing(r
     unknown = client.post("/me", data={"contact": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"]
+    with region.app_context():
+        outbox.deliver_due()
     [message] = inbox.messages
     assert message["To"] == "anna@example.org"
     body = message.get_content()

@@ -4,6 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from nortime import outbox
 from nortime.db import db
 from nortime.models import Learner
 
@@ -137,6 +138,9 @@ def test_sign_up_mails_the_link_in_the_chosen_language(region, client, smtp_serv
     client.post("/signup/rota", data={"method": "none"})
     client.post("/signup/busy", data={})
     response, _ = finish(client)
+    assert inbox.messages == []  # the request only queued it
+    with region.app_context():
+        assert outbox.deliver_due().sent == 1
     [message] = inbox.messages
     with region.app_context():
         token = db.session.scalars(select(Learner)).one().access_token

@@ -81,25 +81,36 @@ def _next_session(group, after: dt.date) -> dt.date:
 
 
 @pytest.fixture
-def mailbox(demo_app, monkeypatch):
-    """Sent mails as (to, subject, language the text was written in)."""
-    from flask_babel import get_locale
+def mailbox(demo_app):
+    """The e-mails queued in the outbox as (to, subject, language), newest last; every demo learner opted in."""
+    from sqlalchemy import update
 
-    from nortime import mail
+    from nortime.models import Learner, Message
 
-    class Mailbox(list):
-        bodies: dict = {}
+    class Outbox:
+        since = 0
 
-    sent = Mailbox()
+        def rows(self):
+            return list(db.session.scalars(select(Message).where(Message.id > self.since).order_by(Message.id)))
 
-    def send_mail(to, subject, body):
-        sent.append((to, subject, str(get_locale())))
-        sent.bodies[to] = body
-        return True
+        def __iter__(self):
+            return iter([(m.recipient, m.subject, m.language) for m in self.rows()])
 
-    demo_app.config["MAIL_SERVER"] = "smtp.example.org"
-    monkeypatch.setattr(mail, "send_mail", send_mail)
-    return sent
+        def __len__(self):
+            return len(self.rows())
+
+        def clear(self):
+            self.since = max([m.id for m in self.rows()], default=self.since)
+
+        @property
+        def bodies(self):
+            return {m.recipient: m.body for m in self.rows()}
+
+    demo_app.config.update(MAIL_SERVER="smtp.example.org", BASE_URL="https://nortime.example.no")
+    with demo_app.app_context():
+        db.session.execute(update(Learner).values(session_messages=True))
+        db.session.commit()
+    return Outbox()
 
 
 def test_cancelling_a_session_tells_each_learner_in_their_language(demo_app, mailbox):
