@@ -172,10 +172,13 @@ def plain_number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}" if decimals else str(int(value))
 
 
-def to_csv(table: CountTable, texts: HiddenTexts, total_label: str) -> str:
-    """The table as CSV text: a header row, one line per row, the total last; no BOM (see csv_bytes)."""
+def to_csv(table: CountTable, texts: HiddenTexts, total_label: str, delimiter: str = ",") -> str:
+    """The table as CSV text: a header row, one line per row, the total last; no BOM (see csv_bytes).
+
+    `delimiter` ";" gives the form Norwegian Excel opens by double-click (its list separator).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow([table.row_header] + [column.label for column in table.columns])
     for row in table.all_rows():
         label = total_label if row.key == TOTAL else row.label

@@ -239,19 +239,25 @@ def setup_teacher(provider_slug, name, home, levels, email, max_sessions_per_wee
 @click.option("--provider", "provider_slug", required=True)
 @click.option("--kind", required=True, type=click.Choice(("learners", "teachers")))
 @click.option("--import-valid", is_flag=True, help="Import the valid rows even when some rows have errors.")
-@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.option("--check", is_flag=True, help="Only report what would be added and updated; store nothing.")
+@click.argument("csv_file", type=click.File("rb"))
 @command_context
-def setup_import(provider_slug, kind, import_valid, csv_file) -> None:
-    """Import learners or teachers from a CSV file; prints a report of accepted and rejected rows."""
-    from ..services.setup import import_csv
+def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
+    """Import learners or teachers from a CSV file (comma or semicolon, UTF-8 or Windows-1252).
 
-    report = import_csv(_provider(provider_slug), kind, csv_file.read(), import_valid=import_valid)
+    People already known are updated where their details differ, so importing a file twice adds nobody.
+    """
+    from ..services.setup import decode_csv, import_csv
+
+    report = import_csv(_provider(provider_slug), kind, decode_csv(csv_file.read()), import_valid=import_valid,
+                        store=not check)
     if report.missing_columns:
         raise click.ClickException(f"the file lacks the columns {', '.join(report.missing_columns)}")
     for line, errors in report.rejected:
         click.echo(f"line {line}: rejected: {'; '.join(errors)}", err=True)
-    click.echo(f"{len(report.accepted)} rows valid, {len(report.rejected)} rejected, {report.imported} imported.")
-    if report.rejected and not report.imported:
+    click.echo(f"{len(report.accepted)} rows valid, {len(report.rejected)} rejected, {report.imported} imported "
+               f"({len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged).")
+    if report.rejected and not report.imported and not check:
         click.echo("Nothing imported; fix the rows or pass --import-valid.", err=True)
         raise SystemExit(1)
 
