@@ -206,10 +206,26 @@ def _load_everything(plan_row: Plan) -> None:
     )).all()
 
 
-@bp.route("/plans/<int:plan_id>/publish", methods=["POST"])
+@bp.route("/plans/<int:plan_id>/publish", methods=["GET", "POST"])
 @role_required(*STAFF)
 def publish(plan_id: int):
+    """GET: what publishing would change, per group; POST with the confirmation ticked: publish."""
+    from ..services.publish_preview import preview
+
     plan_row = own(Plan, plan_id)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        if plan_row.status != "draft":
+            return redirect(url_for("providers.plan_review", plan_id=plan_id))
+        _load_everything(plan_row)
+        live = planning.published_plan(plan_row.provider, plan_row.term)
+        if live is not None:
+            _load_everything(live)
+        refused = request.method == "POST"
+        if refused:
+            flash(_("Nothing is published yet: tick the box to confirm that you have checked what changes."),
+                  "error")
+        return render_template("providers/publish.html", plan=plan_row, change=preview(plan_row, live),
+                               end_time=review.end_time), 400 if refused else 200
     try:
         publishing.publish(plan_row)
     except publishing.PublishError as error:

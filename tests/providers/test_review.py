@@ -60,7 +60,7 @@ def test_locking_and_moving_in_a_draft_and_the_difference_to_the_published_plan(
     assert "Level:" in refused
     page = client.post(f"/provider/plans/{plan_id}/move", data={"learner_id": candidate_id, "group_id": group_id},
                        follow_redirects=True).get_data(as_text=True)
-    assert f"{candidate_name} is added to" in page  # the difference to the published plan
+    assert f"{candidate_name} (#{candidate_id}) is added to" in page  # the difference, by number (namesakes)
     client.post(f"/provider/groups/{group_id}/lock", data={"locked": "1"})
     client.post(f"/provider/placements/{placement_id}/lock", data={"locked": "1"})
     with demo_app.test_request_context():
@@ -139,7 +139,7 @@ def test_what_if_documents_add_one_thing(demo_app):
 def test_publish_and_cancel_one_session_from_the_pages(demo_app, staff, login):
     plan_id = _draft(demo_app)
     client = in_english(login(staff))
-    assert client.post(f"/provider/plans/{plan_id}/publish").status_code == 302
+    assert client.post(f"/provider/plans/{plan_id}/publish", data={"confirm": "1"}).status_code == 302
     with demo_app.test_request_context():
         plan = db.session.get(Plan, plan_id)
         assert plan.status == "published"
