@@ -17,6 +17,15 @@ from ..services import attendance as service
 from ..services.timetable import group_sessions
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
+TAKERS = ("provider_staff", "teacher")  # the roles that register attendance (administrators too)
+
+
+@bp.errorhandler(403)
+def not_a_taker(error):
+    """Other roles learn who takes attendance and get a way back, in their language."""
+    from ..auth import home_for
+
+    return render_template("coordinators/attendance_forbidden.html", back=home_for(current_user)), 403
 
 
 def local_today() -> dt.date:
@@ -32,7 +41,7 @@ def own_group(group_id: int):
 
 
 @bp.route("/")
-@role_required("provider_staff")
+@role_required(*TAKERS)
 def groups():
     mine = service.groups_for(current_user)
     return render_template("coordinators/attendance_groups.html", groups=mine,
@@ -40,7 +49,7 @@ def groups():
 
 
 @bp.route("/group/<int:group_id>")
-@role_required("provider_staff")
+@role_required(*TAKERS)
 def sessions(group_id: int):
     group = own_group(group_id)
     all_sessions = group_sessions(group)
@@ -49,11 +58,12 @@ def sessions(group_id: int):
     upcoming = next((session for session in all_sessions if session.occurrence_date >= today), None)
     registered = service.registered_dates(group)
     return render_template("coordinators/attendance_sessions.html", group=group, sessions=all_sessions,
-                           upcoming=upcoming, registered=registered)
+                           upcoming=upcoming, registered=registered, class_list=service.class_list(group),
+                           teacher_view=current_user.role == "teacher")
 
 
 @bp.route("/group/<int:group_id>/<day>", methods=["GET", "POST"])
-@role_required("provider_staff")
+@role_required(*TAKERS)
 def session(group_id: int, day: str):
     group = own_group(group_id)
     try:
@@ -70,9 +80,10 @@ def session(group_id: int, day: str):
             result = service.record_attendance(group, date, ticked, current_user)
         except service.AttendanceError as error:
             flash(str(error), "error")
-            status = 409 if found.status == "cancelled" else 400
+            status = 409 if found.status == "cancelled" or not service.has_started(found) else 400
         else:
             flash(_("Attendance saved: %(created)d registered, %(corrected)d corrected, %(unchanged)d unchanged.",
                     created=result.created, corrected=result.corrected, unchanged=result.unchanged), "info")
             return redirect(url_for(".session", group_id=group.id, day=date.isoformat()))
-    return render_template("coordinators/attendance_session.html", sheet=service.sheet(group, found)), status
+    return render_template("coordinators/attendance_session.html", sheet=service.sheet(group, found),
+                           started=service.has_started(found), teacher_view=current_user.role == "teacher"), status

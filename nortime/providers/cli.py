@@ -35,16 +35,24 @@ def _provider(slug: str) -> Provider:
 @click.option("--email", required=True, help="The e-mail address the person logs in with.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
 @click.option("--provider", "provider_slug", help="The provider's slug (needed for provider_staff).")
+@click.option("--teacher", "teacher_slug", help="The teacher's slug (needed for teacher: whose groups they see).")
 @click.option("--name", default="", help="The person's name.")
 @click.password_option(help="At least 10 characters; asked for when not given.")
 @command_context
-def create_user_command(email: str, role: str, provider_slug: str | None, name: str, password: str) -> None:
+def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None, name: str,
+                        password: str) -> None:
     """Create a staff account (the first one, or more)."""
     from ..auth import create_user
+    from ..models import Teacher
 
     provider = _provider(provider_slug) if provider_slug else None
+    teacher = None
+    if teacher_slug:
+        teacher = db.session.scalar(select(Teacher).where(Teacher.slug == teacher_slug))
+        if teacher is None:
+            raise click.ClickException(f"teacher: no teacher has the slug {teacher_slug!r}")
     try:
-        user = create_user(email, role, password, provider=provider, name=name)
+        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
