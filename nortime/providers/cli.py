@@ -103,8 +103,11 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             failures += 1
             continue
         solution = run.solution
-        click.echo(f"{provider.slug}: {solution['status']}, placed {solution['placed']} of "
-                   f"{len(run.problem['learners'])} (bound {solution.get('placed_bound')}), "
+        from ..services.run_figures import head_count
+
+        click.echo(f"{provider.slug}: {solution['status']}, placed {head_count(solution)} of "
+                   f"{len(run.problem['learners'])} learners (priority-weighted value {solution['placed']}, "
+                   f"bound {solution.get('placed_bound')}), "
                    f"{len(solution.get('groups', []))} groups.")
         if publish:
             plan = publish_plan(draft_plan(provider, term))

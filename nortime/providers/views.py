@@ -286,8 +286,7 @@ def what_if():
         except planning.PlanningError as error:
             flash(str(error), "error")
         else:
-            placed = base.solve_run.solution.get("placed") if base and base.solve_run and base.solve_run.solution \
-                else (review.figures(base).placed if base else None)
+            placed = review.figures(base).placed if base else None  # a head count, as the answer's
             problem[APP_KEY] = {"baseline_placed": placed, "change": change}
             try:
                 solve_run = start_run(provider, term, problem, purpose="what-if",
