@@ -91,3 +91,18 @@ def learner_link(learner_id: int):
     else:
         flash(_("The link was not sent: e-mail is not set up or the mail server did not take it."), "error")
     return redirect(url_for("providers.learner", learner_id=row.id))
+
+
+@bp.route("/learners/<int:learner_id>/merge", methods=["POST"])
+@role_required(*STAFF)
+def learner_merge(learner_id: int):
+    """Fold another record of the same person (`duplicate`) into this one."""
+    row = own(Learner, learner_id)
+    duplicate = own(Learner, request.form.get("duplicate", type=int) or 0)
+    try:
+        staff_learners.merge_learners(row, duplicate, current_user, request.form.get("reason", ""))
+    except staff_learners.MergeError as error:
+        flash(str(error), "error")
+        return render_template("providers/learner.html", view=staff_learners.staff_view(row, local_today())), 400
+    flash(_("The two records are now one."), "info")
+    return redirect(url_for("providers.learner", learner_id=row.id))

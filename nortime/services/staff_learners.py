@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..db import db
-from ..models import Group, Learner, LearnerEdit, Placement, Plan, Provider, Unplacement, User
+from ..models import (Attendance, FeedToken, Group, Learner, LearnerEdit, Placement, Plan, Provider, Unplacement,
+                      User)
 from .learner_page import status_of
 from .rota_days import weeks_from
 from .timetable import published_plan
@@ -43,12 +44,26 @@ STATUSES: dict[str, tuple] = {
     "placed": (_l("Placed"), lambda c: and_(Learner.withdrawn_at.is_(None), c.placement.id.isnot(None))),
     "unplaced": (_l("Not placed"), lambda c: and_(Learner.withdrawn_at.is_(None), c.unplacement.id.isnot(None))),
     "withdrawn": (_l("Withdrawn"), lambda c: Learner.withdrawn_at.isnot(None)),
+    "duplicate": (_l("Possible duplicates"), lambda c: and_(Learner.withdrawn_at.is_(None), _has_namesake_contact())),
 }
 SORTS = {
     "name": (_l("Name"), (func.lower(Learner.name), Learner.id)),
     "newest": (_l("Newest first"), (Learner.created_at.desc(), Learner.id.desc())),
     "level": (_l("Level"), (Learner.level, func.lower(Learner.name), Learner.id)),
 }
+
+
+def _same_person(other):
+    """SQL: `other` has the learner's name (any case) and the same e-mail (any case) or phone (any spacing)."""
+    return and_(other.provider_id == Learner.provider_id, other.id != Learner.id,
+                func.lower(other.name) == func.lower(Learner.name),
+                or_(func.lower(other.email) == func.lower(Learner.email),
+                    func.replace(other.phone, " ", "") == func.replace(Learner.phone, " ", "")))
+
+
+def _has_namesake_contact():
+    other = aliased(Learner)
+    return exists().where(_same_person(other))
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,7 @@ class StaffView:
     status: object  # learner_page.LearnerStatus
     weeks: list
     edits: list[LearnerEdit]
+    duplicates: list[Learner]
 
 
 def staff_view(learner: Learner, today: dt.date) -> StaffView:
@@ -151,7 +167,70 @@ def staff_view(learner: Learner, today: dt.date) -> StaffView:
     weeks = weeks_from(rota.cycle, rota.anchor, today, 4) if rota is not None else weeks_from([], today, today, 4)
     edits = list(db.session.scalars(select(LearnerEdit).where(LearnerEdit.learner_id == learner.id)
                                     .order_by(LearnerEdit.at.desc(), LearnerEdit.id.desc())))
-    return StaffView(learner, status_of(learner), weeks, edits)
+    return StaffView(learner, status_of(learner), weeks, edits, possible_duplicates(learner))
+
+
+def possible_duplicates(learner: Learner) -> list[Learner]:
+    """The provider's other learners with the same name and the same e-mail or phone (sign-up or import twice)."""
+    from .setup import same_person_keys
+
+    mine = set(same_person_keys(learner.name, learner.email, learner.phone))
+    if not mine or learner.provider_id is None:
+        return []
+    candidates = db.session.scalars(select(Learner).where(
+        Learner.provider_id == learner.provider_id, Learner.id != learner.id,
+        func.lower(Learner.name) == learner.name.lower()).order_by(Learner.id))
+    return [other for other in candidates if mine & set(same_person_keys(other.name, other.email, other.phone))]
+
+
+class MergeError(ValueError):
+    """Two records cannot be merged; the message says why."""
+
+
+def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -> dict:
+    """Fold `duplicate` into `keep` and delete it, in one transaction.
+
+    `keep` keeps its placements; where it has none in a plan it takes the duplicate's (placed or not,
+    with the reasons). Attendance, staff's log and calendar links move over; missing contact details and
+    a missing rota are filled in from the duplicate. The merge is logged on `keep` with who and why.
+    """
+    if keep.id == duplicate.id or keep.provider_id != duplicate.provider_id:
+        raise MergeError(_("Choose two different records of your own learners."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MergeError(_("Say why the records are the same person (kept in the log)."))
+    kept_plans = set(db.session.scalars(select(Placement.plan_id).where(Placement.learner_id == keep.id)))
+    kept_plans |= set(db.session.scalars(select(Unplacement.plan_id).where(Unplacement.learner_id == keep.id)))
+    for model in (Placement, Unplacement):
+        db.session.execute(delete(model).where(model.learner_id == duplicate.id, model.plan_id.in_(kept_plans)))
+        db.session.execute(update(model).where(model.learner_id == duplicate.id).values(learner_id=keep.id))
+    kept_sessions = set(db.session.execute(select(Attendance.group_id, Attendance.occurrence_date)
+                                           .where(Attendance.learner_id == keep.id)).all())
+    for record in db.session.scalars(select(Attendance).where(Attendance.learner_id == duplicate.id)):
+        if (record.group_id, record.occurrence_date) in kept_sessions:
+            db.session.delete(record)
+        else:
+            record.learner_id = keep.id
+    for model in (LearnerEdit, FeedToken):
+        db.session.execute(update(model).where(model.learner_id == duplicate.id).values(learner_id=keep.id))
+    filled = {}
+    for name in ("email", "phone"):
+        if not getattr(keep, name) and getattr(duplicate, name):
+            filled[name] = [None, getattr(duplicate, name)]
+            setattr(keep, name, getattr(duplicate, name))
+    if keep.rota is None and duplicate.rota is not None:
+        rota = duplicate.rota
+        keep.rota = type(rota)(preset=rota.preset, anchor=rota.anchor, cycle=rota.cycle)
+        filled["rota"] = [None, rota.preset or "custom"]
+    db.session.add(LearnerEdit(learner_id=keep.id, user_id=user.id, action="merge",
+                               changes={"merged": [duplicate.id, keep.id], **filled}, reason=reason[:300]))
+    db.session.delete(duplicate)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return filled
 
 
 EDITABLE = ("name", "email", "phone", "language", "home_place_id", "level", "max_travel_minutes",
