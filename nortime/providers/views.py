@@ -16,7 +16,7 @@ from ..auth import current_provider, role_required
 from ..db import db
 from ..jobs import APP_KEY, RunBusy, active_run, run_status, start_run
 from ..models import Group, Learner, Placement, Plan, SolveRun, utcnow
-from ..services import planning, publishing
+from ..services import planning, publishing, session_changes
 from . import bp, review
 
 STAFF = ("provider_staff",)
@@ -320,8 +320,13 @@ def group_sessions(group_id: int):
         try:
             if day is None:
                 raise publishing.PublishError(_("date: choose one of the group's sessions."))
-            result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
-                                               new_start=new_start, new_end=new_end, user_id=current_user.id)
+            if kind == "moved":
+                result = session_changes.move_session(group, day, request.form.get("reason", ""), new_start, new_end,
+                                                      user_id=current_user.id,
+                                                      accept_absent=request.form.get("accept_absent") == "1")
+            else:
+                result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
+                                                   new_start=new_start, new_end=new_end, user_id=current_user.id)
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
@@ -332,8 +337,26 @@ def group_sessions(group_id: int):
                         "late. Tell the learners by text message or phone as well."), "warning")
         return redirect(url_for("providers.group_sessions", group_id=group_id))
     today = dt.date.today()
+    undoable = {change.occurrence_date for change in group.changes if session_changes.can_undo(change)}
     return render_template("providers/sessions.html", group=group, sessions=sessions_of(group), today=today,
-                           end_time=review.end_time)
+                           end_time=review.end_time, undoable=undoable)
+
+
+@bp.route("/groups/<int:group_id>/sessions/undo", methods=["POST"])
+@role_required(*STAFF)
+def undo_session_change(group_id: int):
+    group = own(Group, group_id)
+    day = _date(request.form.get("date"))
+    try:
+        if day is None:
+            raise publishing.PublishError(_("date: choose one of the group's sessions."))
+        told = session_changes.undo_change(group, day)
+    except publishing.PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("providers.group_sessions", group_id=group_id))
+    flash(_("The session on %(day)s takes place as planned again; %(n)d learners were told by e-mail.",
+            day=day.isoformat(), n=told), "info")
+    return redirect(url_for("providers.group_sessions", group_id=group_id))
 
 
 def _date(text: str | None) -> dt.date | None:
