@@ -87,3 +87,35 @@ def session(group_id: int, day: str):
             return redirect(url_for(".session", group_id=group.id, day=date.isoformat()))
     return render_template("coordinators/attendance_session.html", sheet=service.sheet(group, found),
                            started=service.has_started(found), teacher_view=current_user.role == "teacher"), status
+
+
+PRINT_SESSIONS = 8  # columns of the group's sign-in sheet: what fits across an A4 page
+
+
+@bp.route("/group/<int:group_id>/print")
+@role_required(*TAKERS)
+def print_group(group_id: int):
+    """The group's class list and a sign-in sheet for its next sessions, for paper (A4)."""
+    group = own_group(group_id)
+    today = local_today()
+    held = [session for session in group_sessions(group) if session.status != "cancelled"]
+    # The next sessions; after the term, its first ones (a sheet to copy for a similar group).
+    coming = [session for session in held if session.occurrence_date >= today][:PRINT_SESSIONS] \
+        or held[:PRINT_SESSIONS]
+    return render_template("coordinators/print_group.html", group=group, lines=service.class_list(group),
+                           sessions=coming, teacher_view=current_user.role == "teacher")
+
+
+@bp.route("/group/<int:group_id>/<day>/print")
+@role_required(*TAKERS)
+def print_session(group_id: int, day: str):
+    """The sign-in sheet of one session: a line to sign per learner."""
+    group = own_group(group_id)
+    try:
+        found = service.find_session(group, dt.date.fromisoformat(day))
+    except ValueError:
+        found = None
+    if found is None:
+        abort(404)
+    return render_template("coordinators/print_session.html", group=group, session=found,
+                           lines=service.class_list(group), teacher_view=current_user.role == "teacher")
