@@ -434,23 +434,31 @@ def _rows(text: str, required: tuple[str, ...], report: ImportReport):
                                                                  if isinstance(value, str))]
 
 
-def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
-    from solver.presets import PRESETS, build_rota
-
-    errors: dict[str, str] = {}
-    name = _text(errors, "name", row.get("name"))
-    email, phone = row.get("email") or None, row.get("phone") or None
+def learner_details(errors: dict, values: Mapping, default_language: str = "") -> tuple:
+    """A learner's name, e-mail, phone, language, home place and level, checked (a CSV row or a staff form);
+    what is wrong goes into `errors` by field."""
+    name = _text(errors, "name", values.get("name"))
+    email = _text(errors, "email", values.get("email"), required=False, limit=200) or None
+    phone = _text(errors, "phone", values.get("phone"), required=False, limit=40) or None
     if email and "@" not in email:
         errors["email"] = _("write an e-mail address such as name@example.org")
     if not email and not phone:
         errors["email"] = _("give an e-mail address or a phone number")
-    language = (row.get("language") or "nb").lower()
+    language = (values.get("language") or default_language).strip().lower()
     if language not in LANGUAGE_CODES:
         errors["language"] = _("use one of %(codes)s", codes=", ".join(LANGUAGE_CODES))
-    home = _place(errors, "home", row.get("home"))
-    level = (row.get("level") or "").upper()
+    home = _place(errors, "home", values.get("home"))
+    level = (values.get("level") or "").strip().upper()
     if level not in LEVELS:
         errors["level"] = _("use one of %(levels)s", levels=", ".join(LEVELS))
+    return name, email, phone, language, home, level
+
+
+def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
+    from solver.presets import PRESETS, build_rota
+
+    errors: dict[str, str] = {}
+    name, email, phone, language, home, level = learner_details(errors, row, default_language="nb")
     travel = _int(errors, "max_travel_minutes", row.get("max_travel_minutes") or 60, 0, 300)
     buffer = _int(errors, "buffer_minutes", row.get("buffer_minutes") or 30, 0, 240)
     priority = _int(errors, "priority", row.get("priority") or 1, 1, 10)

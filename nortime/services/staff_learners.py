@@ -243,24 +243,10 @@ def edit_learner(learner: Learner, values: Mapping, user: User, reason: str) -> 
     Returns {field: [before, after]} of what changed (empty: nothing to do).
     Raises SetupError (one message per field) when a value or the reason is missing or wrong.
     """
-    from .setup import LANGUAGE_CODES, SetupError, _int, _place, _text
-    from ..models import LEVELS
+    from .setup import SetupError, _int, _text, learner_details
 
     errors: dict[str, str] = {}
-    name = _text(errors, "name", values.get("name"))
-    email = _text(errors, "email", values.get("email"), required=False, limit=200) or None
-    phone = _text(errors, "phone", values.get("phone"), required=False, limit=40) or None
-    if email and "@" not in email:
-        errors["email"] = _("write an e-mail address such as name@example.org")
-    if not email and not phone:
-        errors["email"] = _("give an e-mail address or a phone number")
-    language = (values.get("language") or "").strip()
-    if language not in LANGUAGE_CODES:
-        errors["language"] = _("use one of %(codes)s", codes=", ".join(LANGUAGE_CODES))
-    place = _place(errors, "home", values.get("home"))
-    level = (values.get("level") or "").strip().upper()
-    if level not in LEVELS:
-        errors["level"] = _("use one of %(levels)s", levels=", ".join(LEVELS))
+    name, email, phone, language, place, level = learner_details(errors, values)
     travel = _int(errors, "max_travel_minutes", values.get("max_travel_minutes"), 0, 300)
     buffer = _int(errors, "buffer_minutes", values.get("buffer_minutes"), 0, 240)
     priority = _int(errors, "priority", values.get("priority"), 1, 10)

@@ -6,23 +6,17 @@ import datetime as dt
 from sqlalchemy import select
 
 from nortime.db import db
-from nortime.models import Group, Learner, Placement, Plan, Provider, SolveRun, Teacher
-from nortime.services import planning, publishing
+from nortime.models import Plan, Teacher
+from nortime.services import publishing
 from nortime.services.publish_preview import preview
 
-from .conftest import hand_solution, in_english
+from .conftest import in_english
 
 
-def make_draft(app, groups: int = 2, members: int | None = None) -> int:
-    with app.test_request_context("/?lang=en"):
-        provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
-        term = planning.current_term(provider)
-        problem = planning.build_problem(provider, term)
-        run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", problem=problem,
-                       solution=hand_solution(problem, groups=groups, members=members))
-        db.session.add(run)
-        db.session.commit()
-        return planning.apply_solution(run).id
+def make_draft(app) -> int:
+    from .test_review import _draft
+
+    return _draft(app)
 
 
 def test_the_first_publish_places_everyone_in_the_draft(demo_app):
@@ -37,10 +31,10 @@ def test_the_first_publish_places_everyone_in_the_draft(demo_app):
 
 
 def test_moves_removals_and_group_changes_are_told_apart(demo_app):
-    live_id = make_draft(demo_app, groups=2)
+    live_id = make_draft(demo_app)
     with demo_app.test_request_context("/?lang=en"):
         publishing.publish(db.session.get(Plan, live_id))
-    draft_id = make_draft(demo_app, groups=2)
+    draft_id = make_draft(demo_app)
     with demo_app.test_request_context():
         live, draft = db.session.get(Plan, live_id), db.session.get(Plan, draft_id)
         first, second = draft.groups[0], draft.groups[1]

@@ -27,7 +27,7 @@ def fits_320(page) -> bool:
 def pages(demo_app, staff, login):
     """The new pages, with a published plan, a draft to publish, a duplicate and a finished run."""
     plan_id = publish_demo_plan(demo_app)
-    draft_id = make_draft(demo_app, groups=3)
+    draft_id = make_draft(demo_app)
     with demo_app.app_context():
         placement = db.session.scalars(select(Placement).where(Placement.plan_id == plan_id)).first()
         learner = placement.learner

@@ -7,24 +7,18 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import Learner, LearnerEdit, Placement, Plan, Provider, SolveRun, Unplacement
-from nortime.services import planning, publishing
+from nortime.models import Learner, LearnerEdit, Placement, Provider, Unplacement
+from nortime.services import publishing
 
-from .conftest import hand_solution, in_english
+from .conftest import in_english
 
 
-def publish_demo_plan(app, slug: str = "mtvo", groups: int = 2) -> Plan:
-    """A published plan made from a hand solution (placed, unplaced) for the demo provider."""
+def publish_demo_plan(app, groups: int = 2) -> int:
+    """The id of a published plan made from a hand solution (placed, unplaced) for the demo's mtvo."""
+    from .test_publishing import _draft
+
     with app.test_request_context("/?lang=en"):
-        provider = db.session.scalar(select(Provider).where(Provider.slug == slug))
-        term = planning.current_term(provider)
-        problem = planning.build_problem(provider, term)
-        run = SolveRun(provider_id=provider.id, term_id=term.id, status="done", problem=problem,
-                       solution=hand_solution(problem, groups=groups))
-        db.session.add(run)
-        db.session.commit()
-        plan = publishing.publish(planning.apply_solution(run))
-        return plan.id
+        return publishing.publish(_draft(groups=groups)).id
 
 
 def learner_ids(app, provider_id):
