@@ -8,7 +8,6 @@ import pytest
 
 from .conftest import signed_in
 from .test_axe import browser, open_page, violations  # noqa: F401  (browser is a fixture)
-from .test_teachers import teachers  # noqa: F401  (a fixture)
 
 A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
 
@@ -33,13 +32,6 @@ def test_another_providers_group_does_not_print(region_app, path):
     assert client.get(path.format(g=region_app.region.g3)).status_code == 404
     coordinator = signed_in(region_app.test_client(), region_app.staff.coordinator)
     assert coordinator.get(path.format(g=region_app.region.g3)).status_code == 403
-
-
-def test_a_teacher_prints_first_names_of_their_own_group_only(app, region, teachers, client):
-    signed_in(client, teachers.kari)
-    page = client.get(f"/coordinator/attendance/group/{region.g1}/print?lang=en").text
-    assert "Amina" in page and "Hassan Ali" not in page and "+47 912 00 001" in page
-    assert client.get(f"/coordinator/attendance/group/{region.g2}/print").status_code == 404
 
 
 def test_the_sheets_print_on_a4_in_chromium(region_app, browser, tmp_path):

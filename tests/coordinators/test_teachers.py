@@ -167,3 +167,10 @@ def test_create_user_links_a_teacher_account(app, region, teachers, runner):
     unknown = runner.invoke(args=["create-user", "--email", "y@example.org", "--role", "teacher",
                                   "--teacher", "nobody", "--password", "correct horse 2"])
     assert unknown.exit_code != 0 and "nobody" in unknown.output
+
+
+def test_a_teacher_prints_first_names_of_their_own_group_only(app, region, teachers, client):
+    signed_in(client, teachers.kari)
+    page = client.get(f"/coordinator/attendance/group/{region.g1}/print?lang=en").text
+    assert "Amina" in page and "Hassan Ali" not in page and "+47 912 00 001" in page
+    assert client.get(f"/coordinator/attendance/group/{region.g2}/print").status_code == 404
