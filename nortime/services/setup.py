@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from solver.school_calendar import closed_days
 
@@ -562,6 +562,10 @@ def import_csv(provider: Provider, kind: str, text: str, *, import_valid: bool =
         raise ValueError(f"kind must be learners or teachers, not {kind!r}")
     if report.missing_columns:
         return report
+    if store:
+        # Take the provider's row for writing before reading who is known, so that two imports at once
+        # run one after the other and the second finds the first one's people (SQLite and PostgreSQL).
+        db.session.execute(update(Provider).where(Provider.id == provider.id).values(name=Provider.name))
     known = _known_learners(provider) if kind == "learners" else {
         teacher.name.casefold(): teacher for teacher in provider.teachers}
     work = []  # (existing or None, item, changes)

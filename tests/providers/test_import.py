@@ -130,3 +130,30 @@ def test_the_command_reads_a_windows_1252_file_and_can_only_check(app, provider_
     assert "2 unchanged" in result.output
     with app.test_request_context():
         assert count() == 2
+
+
+def test_two_imports_of_the_same_file_at_once_add_each_person_once(app, provider_id):
+    """Two staff members upload the same file at the same moment (real threads, own sessions)."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            with app.test_request_context():
+                provider = db.session.get(Provider, provider_id)
+                barrier.wait()
+                setup.import_csv(provider, "learners", LEARNERS_CSV)
+                db.session.remove()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with app.test_request_context():
+        assert count() == 4
