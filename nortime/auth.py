@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Email
 
 from .db import db
 from .extensions import limiter, login_manager
-from .models import ROLES, Provider, User
+from .models import ROLES, Provider, Teacher, User
 
 bp = Blueprint("auth", __name__)
 
@@ -58,18 +58,27 @@ def check_password(password: str) -> None:
         raise ValueError(_("password: use at least %(n)d characters", n=MIN_PASSWORD_LENGTH))
 
 
-def create_user(email: str, role: str, password: str, *, provider: Provider | None = None, name: str = "") -> User:
-    """Make a staff account; ValueError names the field when the input cannot be used."""
+def create_user(email: str, role: str, password: str, *, provider: Provider | None = None, name: str = "",
+                teacher: Teacher | None = None) -> User:
+    """Make a staff account; ValueError names the field when the input cannot be used.
+
+    A teacher's account is linked to their Teacher record (and so to its provider).
+    """
     email = email.strip().lower()
     if role not in ROLES:
         raise ValueError(_("role: %(role)s is not a role; use one of %(roles)s", role=role, roles=", ".join(ROLES)))
     if role == "provider_staff" and provider is None:
         raise ValueError(_("provider: provider staff need a provider (its slug)"))
+    if role == "teacher" and teacher is None:
+        raise ValueError(_("teacher: a teacher's account needs their teacher record (its slug)"))
+    if role == "teacher":
+        provider = teacher.provider
     check_password(password)
     if db.session.scalar(select(User).where(func.lower(User.email) == email)) is not None:
         raise ValueError(_("email: an account with %(email)s exists already", email=email))
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
-                provider_id=provider.id if provider is not None and role == "provider_staff" else None)
+                provider_id=provider.id if provider is not None and role in ("provider_staff", "teacher") else None,
+                teacher_id=teacher.id if role == "teacher" else None)
     db.session.add(user)
     db.session.commit()
     return user
@@ -121,6 +130,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user: User) -> str:
+    if user.role == "teacher":
+        return url_for("coordinators.attendance.groups")
     if user.role == "coordinator":
         return url_for("coordinators.index") if "coordinators.index" in _endpoints() else url_for("public.home")
     return url_for("providers.index")

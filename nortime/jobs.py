@@ -226,7 +226,7 @@ class ProgressWriter:
         self.run_id = run_id
         self.started = started
         self.engine = db.engine  # thread-safe; the solver calls back from its own threads
-        self.latest: dict = {"pid": os.getpid(), "placed": None, "bound": None}
+        self.latest: dict = {"pid": os.getpid(), "placed": None, "bound": None, "phase": "building"}
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.last_write = 0.0
@@ -246,6 +246,8 @@ class ProgressWriter:
         update_ = normalise_progress(*args, **kwargs)
         with self.lock:
             self.latest.update({k: v for k, v in update_.items() if v is not None})
+            if update_.get("placed") is not None or update_.get("bound") is not None:
+                self.latest["phase"] = "solving"  # the model is built: the solver reports its best so far
         if time.monotonic() - self.last_write >= 0.3:
             self.write()
 
@@ -290,7 +292,7 @@ def execute_run(run_id: int) -> SolveRun | None:
     if run is None or run.status != "queued":
         return run
     run.status, run.started_at = "running", utcnow()
-    run.progress = {"pid": os.getpid(), "elapsed": 0}
+    run.progress = {"pid": os.getpid(), "elapsed": 0, "phase": "building"}
     db.session.commit()
     started = time.monotonic()
     try:
@@ -313,10 +315,13 @@ def execute_run(run_id: int) -> SolveRun | None:
         errors = "; ".join(f"{e.get('path')}: {e.get('message')}" for e in solution.get("errors") or [])
         return fail(run, f"the optimizer found no timetable (status {solution.get('status')})"
                     + (f": {errors}" if errors else ""))
-    run.status = "done"
     if run.purpose != "plan":
+        run.status = "done"
         db.session.commit()
         return run
+    run.progress = dict(run.progress, phase="saving")
+    db.session.commit()  # the progress page shows "saving" while the draft is written
+    run.status = "done"
     try:
         apply_solution(run)  # commits the run and the draft together
     except Exception as error:
@@ -418,8 +423,14 @@ def run_status(run: SolveRun) -> dict:
         elapsed = max(elapsed, (utcnow() - run.started_at).total_seconds())
     elif run.started_at is not None and run.finished_at is not None:
         elapsed = (run.finished_at - run.started_at).total_seconds()
+    from .services.run_figures import head_count, weighted_total
+
+    phase = {"queued": "waiting", "running": progress.get("phase") or "building"}.get(run.status, run.status)
+    # "placed" and "bound" are the solver's priority-weighted value; "placed_learners" is the head count.
     return {"id": run.id, "status": run.status, "purpose": run.purpose, "elapsed": round(elapsed, 1),
             "time_limit": run.time_limit, "placed": progress.get("placed"), "bound": progress.get("bound"),
+            "phase": phase, "weighted_total": weighted_total(run.problem),
+            "placed_learners": head_count(run.solution) if run.status == "done" else None,
             "learners": len((run.problem or {}).get("learners", [])),
             "fraction": 1.0 if run.status in ("done", "failed") else min(1.0, elapsed / run.time_limit),
             "error": run.error}

@@ -37,7 +37,7 @@ from .db import db
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ROLES = ("provider_staff", "coordinator", "admin")
+ROLES = ("provider_staff", "coordinator", "admin", "teacher")
 PLAN_STATUSES = ("draft", "published", "archived")
 RUN_STATUSES = ("queued", "running", "done", "failed")
 CHANGE_KINDS = ("cancelled", "moved")
@@ -558,6 +558,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     provider: Mapped[Provider | None] = relationship()
+    # A teacher's account is linked to their Teacher record: they see that teacher's groups only.
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teachers.id", ondelete="SET NULL"))
+    teacher: Mapped[Teacher | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -654,3 +657,20 @@ class Message(db.Model):
         CheckConstraint(_in("state", MESSAGE_STATES), name="state_known"),
         db.Index("ix_messages_due", "state", "next_attempt_at"),
     )
+
+
+# --- Staff's work on learners ------------------------------------------------------
+
+
+class LearnerEdit(db.Model):
+    """Something staff did to a learner's record: who, when, what changed and why (kept through merges)."""
+
+    __tablename__ = "learner_edits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))  # edit, merge, link_sent
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [before, after]}
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[User | None] = relationship()

@@ -25,9 +25,11 @@ def safe_cell(value):
     return value
 
 
-def csv_text(rows: Iterable[Iterable]) -> str:
-    """Rows as CSV text (CRLF line ends, no BOM), every cell through safe_cell. Every CSV export uses this."""
+def csv_text(rows: Iterable[Iterable], delimiter: str = ",") -> str:
+    """Rows as CSV text (CRLF line ends, no BOM), every cell through safe_cell. Every CSV export uses this.
+
+    `delimiter` ";" is the form Norwegian Excel opens by double-click."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -172,14 +172,16 @@ def plain_number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}" if decimals else str(int(value))
 
 
-def to_csv(table: CountTable, texts: HiddenTexts, total_label: str) -> str:
+def to_csv(table: CountTable, texts: HiddenTexts, total_label: str, delimiter: str = ",") -> str:
     """The table as CSV text: a header row, one line per row, the total last; no BOM (see csv_bytes).
 
-    Labels that could start a spreadsheet formula are neutralised (spreadsheet.csv_text)."""
+    Labels that could start a spreadsheet formula are neutralised (spreadsheet.csv_text); `delimiter`
+    ";" gives the form Norwegian Excel opens by double-click (its list separator).
+    """
     header = [table.row_header] + [column.label for column in table.columns]
     return csv_text([header] + [[total_label if row.key == TOTAL else row.label]
                                 + [display(table, row, column, texts, plain_number) for column in table.columns]
-                                for row in table.all_rows()])
+                                for row in table.all_rows()], delimiter=delimiter)
 
 
 def csv_bytes(text: str) -> bytes:

@@ -1,7 +1,7 @@
 """The coordinators' dashboard: the region's counts as figures, charts, tables and CSV."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -93,6 +93,7 @@ def table_csv(key: str):
     table = all_tables(counting.region_counts()).get(key)
     if table is None:
         abort(404)
-    body = csv_bytes(to_csv(table, hidden_texts(), _("Total")))
+    delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    body = csv_bytes(to_csv(table, hidden_texts(), _("Total"), delimiter))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="nortime-{key}.csv"'})

@@ -35,16 +35,24 @@ def _provider(slug: str) -> Provider:
 @click.option("--email", required=True, help="The e-mail address the person logs in with.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
 @click.option("--provider", "provider_slug", help="The provider's slug (needed for provider_staff).")
+@click.option("--teacher", "teacher_slug", help="The teacher's slug (needed for teacher: whose groups they see).")
 @click.option("--name", default="", help="The person's name.")
 @click.password_option(help="At least 10 characters; asked for when not given.")
 @command_context
-def create_user_command(email: str, role: str, provider_slug: str | None, name: str, password: str) -> None:
+def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None, name: str,
+                        password: str) -> None:
     """Create a staff account (the first one, or more)."""
     from ..auth import create_user
+    from ..models import Teacher
 
     provider = _provider(provider_slug) if provider_slug else None
+    teacher = None
+    if teacher_slug:
+        teacher = db.session.scalar(select(Teacher).where(Teacher.slug == teacher_slug))
+        if teacher is None:
+            raise click.ClickException(f"teacher: no teacher has the slug {teacher_slug!r}")
     try:
-        user = create_user(email, role, password, provider=provider, name=name)
+        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
@@ -121,8 +129,11 @@ def plan_command(provider_slug: str | None, all_providers: bool, publish: bool, 
             failures += 1
             continue
         solution = run.solution
-        click.echo(f"{provider.slug}: {solution['status']}, placed {solution['placed']} of "
-                   f"{len(run.problem['learners'])} (bound {solution.get('placed_bound')}), "
+        from ..services.run_figures import head_count
+
+        click.echo(f"{provider.slug}: {solution['status']}, placed {head_count(solution)} of "
+                   f"{len(run.problem['learners'])} learners (priority-weighted value {solution['placed']}, "
+                   f"bound {solution.get('placed_bound')}), "
                    f"{len(solution.get('groups', []))} groups.")
         if publish:
             plan = publish_plan(draft_plan(provider, term))
@@ -265,19 +276,25 @@ def setup_teacher(provider_slug, name, home, levels, email, max_sessions_per_wee
 @click.option("--provider", "provider_slug", required=True)
 @click.option("--kind", required=True, type=click.Choice(("learners", "teachers")))
 @click.option("--import-valid", is_flag=True, help="Import the valid rows even when some rows have errors.")
-@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.option("--check", is_flag=True, help="Only report what would be added and updated; store nothing.")
+@click.argument("csv_file", type=click.File("rb"))
 @command_context
-def setup_import(provider_slug, kind, import_valid, csv_file) -> None:
-    """Import learners or teachers from a CSV file; prints a report of accepted and rejected rows."""
-    from ..services.setup import import_csv
+def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
+    """Import learners or teachers from a CSV file (comma or semicolon, UTF-8 or Windows-1252).
 
-    report = import_csv(_provider(provider_slug), kind, csv_file.read(), import_valid=import_valid)
+    People already known are updated where their details differ, so importing a file twice adds nobody.
+    """
+    from ..services.setup import decode_csv, import_csv
+
+    report = import_csv(_provider(provider_slug), kind, decode_csv(csv_file.read()), import_valid=import_valid,
+                        store=not check)
     if report.missing_columns:
         raise click.ClickException(f"the file lacks the columns {', '.join(report.missing_columns)}")
     for line, errors in report.rejected:
         click.echo(f"line {line}: rejected: {'; '.join(errors)}", err=True)
-    click.echo(f"{len(report.accepted)} rows valid, {len(report.rejected)} rejected, {report.imported} imported.")
-    if report.rejected and not report.imported:
+    click.echo(f"{len(report.accepted)} rows valid, {len(report.rejected)} rejected, {report.imported} imported "
+               f"({len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged).")
+    if report.rejected and not report.imported and not check:
         click.echo("Nothing imported; fix the rows or pass --import-valid.", err=True)
         raise SystemExit(1)
 

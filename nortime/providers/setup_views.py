@@ -265,16 +265,27 @@ bp.add_url_rule("/teachers/new", "teacher_new", teacher_edit, methods=["GET", "P
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*STAFF)
 def import_csv():
+    """Upload → a preview of what would be added, updated or left alone; only "confirm" stores it."""
     provider = provider_or_404()
     report, text, kind = None, "", request.form.get("kind", "learners")
+    status = 200
     if request.method == "POST":
         upload = request.files.get("file")
-        text = upload.read().decode("utf-8-sig", errors="replace") if upload and upload.filename \
-            else request.form.get("text", "")
+        text = setup.decode_csv(upload.read()) if upload and upload.filename else request.form.get("text", "")
         if kind not in ("learners", "teachers"):
             kind = "learners"
-        report = setup.import_csv(provider, kind, text, import_valid=request.form.get("import_valid") == "1")
-        if report.imported:
-            flash(_("%(n)d rows imported.", n=report.imported), "info")
+        if not text.strip():
+            flash(_("Choose a CSV file to import."), "error")
+            status = 400
+        else:
+            confirmed = request.form.get("confirm") == "1"
+            report = setup.import_csv(provider, kind, text, import_valid=request.form.get("import_valid") == "1",
+                                      store=confirmed)
+            if report.imported:
+                flash(_("%(added)d added and %(updated)d updated; %(unchanged)d were already up to date.",
+                        added=len(report.added), updated=len(report.updated), unchanged=len(report.unchanged)),
+                      "info")
+            elif confirmed and not report.rejected:
+                flash(_("Nothing to import: everyone in the file is already up to date."), "info")
     return render_template("providers/import.html", report=report, text=text, kind=kind,
-                           learner_columns=setup.LEARNER_COLUMNS, teacher_columns=setup.TEACHER_COLUMNS)
+                           learner_columns=setup.LEARNER_COLUMNS, teacher_columns=setup.TEACHER_COLUMNS), status

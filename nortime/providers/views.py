@@ -16,7 +16,7 @@ from ..auth import current_provider, role_required
 from ..db import db
 from ..jobs import APP_KEY, BadTimeLimit, RunBusy, active_run, run_status, start_run
 from ..models import Group, Learner, Placement, Plan, SolveRun
-from ..services import planning, publishing
+from ..services import planning, publishing, session_changes
 from ..services.plans import live_plan
 from ..services.seats import SeatError, seat_learner
 from . import bp, review
@@ -204,10 +204,26 @@ def _load_everything(plan_row: Plan) -> None:
     )).all()
 
 
-@bp.route("/plans/<int:plan_id>/publish", methods=["POST"])
+@bp.route("/plans/<int:plan_id>/publish", methods=["GET", "POST"])
 @role_required(*STAFF)
 def publish(plan_id: int):
+    """GET: what publishing would change, per group; POST with the confirmation ticked: publish."""
+    from ..services.publish_preview import preview
+
     plan_row = own(Plan, plan_id)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        if plan_row.status != "draft":
+            return redirect(url_for("providers.plan_review", plan_id=plan_id))
+        _load_everything(plan_row)
+        live = planning.published_plan(plan_row.provider, plan_row.term)
+        if live is not None:
+            _load_everything(live)
+        refused = request.method == "POST"
+        if refused:
+            flash(_("Nothing is published yet: tick the box to confirm that you have checked what changes."),
+                  "error")
+        return render_template("providers/publish.html", plan=plan_row, change=preview(plan_row, live),
+                               end_time=review.end_time), 400 if refused else 200
     try:
         publishing.publish(plan_row)
     except publishing.PublishError as error:
@@ -270,8 +286,7 @@ def what_if():
         except planning.PlanningError as error:
             flash(str(error), "error")
         else:
-            placed = base.solve_run.solution.get("placed") if base and base.solve_run and base.solve_run.solution \
-                else (review.figures(base).placed if base else None)
+            placed = review.figures(base).placed if base else None  # a head count, as the answer's
             problem[APP_KEY] = {"baseline_placed": placed, "change": change}
             try:
                 solve_run = start_run(provider, term, problem, purpose="what-if",
@@ -308,8 +323,13 @@ def group_sessions(group_id: int):
         try:
             if day is None:
                 raise publishing.PublishError(_("date: choose one of the group's sessions."))
-            result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
-                                               new_start=new_start, new_end=new_end, user_id=current_user.id)
+            if kind == "moved":
+                result = session_changes.move_session(group, day, request.form.get("reason", ""), new_start, new_end,
+                                                      user_id=current_user.id,
+                                                      accept_absent=request.form.get("accept_absent") == "1")
+            else:
+                result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
+                                                   new_start=new_start, new_end=new_end, user_id=current_user.id)
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
@@ -321,8 +341,26 @@ def group_sessions(group_id: int):
                         "late. Tell the learners by text message or phone as well."), "warning")
         return redirect(url_for("providers.group_sessions", group_id=group_id))
     today = dt.date.today()
+    undoable = {change.occurrence_date for change in group.changes if session_changes.can_undo(change)}
     return render_template("providers/sessions.html", group=group, sessions=sessions_of(group), today=today,
-                           end_time=review.end_time)
+                           end_time=review.end_time, undoable=undoable)
+
+
+@bp.route("/groups/<int:group_id>/sessions/undo", methods=["POST"])
+@role_required(*STAFF)
+def undo_session_change(group_id: int):
+    group = own(Group, group_id)
+    day = _date(request.form.get("date"))
+    try:
+        if day is None:
+            raise publishing.PublishError(_("date: choose one of the group's sessions."))
+        told = session_changes.undo_change(group, day)
+    except publishing.PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("providers.group_sessions", group_id=group_id))
+    flash(_("The session on %(day)s takes place as planned again; %(n)d learners were told by e-mail.",
+            day=day.isoformat(), n=told), "info")
+    return redirect(url_for("providers.group_sessions", group_id=group_id))
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -34,6 +34,12 @@ class SheetLine:
     learner_id: int
     name: str
     present: bool | None  # None: not registered yet
+    phone: str | None = None
+
+    @property
+    def first_name(self) -> str:
+        """What a teacher's class list shows: the first name only."""
+        return self.name.split()[0] if self.name.split() else self.name
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,12 @@ class Recorded:
 
 
 def groups_for(user: User) -> list[Group]:
-    """The published groups whose attendance `user` may take: their provider's, or all for an administrator."""
+    """The published groups whose attendance `user` may take: a teacher's own, their provider's for staff,
+    or all for an administrator."""
     query = of_live_plans(select(Group))
-    if user.role != "admin":
+    if user.role == "teacher":
+        query = query.where(Group.teacher_id == user.teacher_id, Group.teacher_id.isnot(None))
+    elif user.role != "admin":
         query = query.where(Plan.provider_id == user.provider_id)
     return list(db.session.scalars(query.order_by(Plan.provider_id, Group.key)))
 
@@ -76,6 +85,8 @@ def group_for(user: User, group_id: int) -> Group | None:
     """The published group if `user` may take its attendance; None otherwise (the view answers 404)."""
     group = db.session.get(Group, group_id)
     if group is None or not is_live(group.plan):
+        return None
+    if user.role == "teacher" and (user.teacher_id is None or group.teacher_id != user.teacher_id):
         return None
     if user.role != "admin" and group.plan.provider_id != user.provider_id:
         return None
@@ -92,13 +103,20 @@ def on_the_list(group: Group, records: dict) -> list[Learner]:
             if placement.learner.withdrawn_at is None or placement.learner_id in records]
 
 
+def class_list(group: Group) -> list[SheetLine]:
+    """The group's learners now (not withdrawn), by name, with their phone numbers; nothing registered."""
+    placed = sorted(on_the_list(group, {}), key=lambda learner: learner.name.casefold())
+    return [SheetLine(learner.id, learner.name, None, learner.phone) for learner in placed]
+
+
 def sheet(group: Group, session: Session) -> Sheet:
     """The attendance list of one session: the group's placed learners and what is registered."""
     records = {record.learner_id: record for record in db.session.scalars(
         select(Attendance).where(Attendance.group_id == group.id, Attendance.occurrence_date == session.occurrence_date))}
     placed = sorted(on_the_list(group, records), key=lambda learner: learner.name.casefold())
     lines = tuple(SheetLine(learner.id, learner.name,
-                            records[learner.id].present if learner.id in records else None) for learner in placed)
+                            records[learner.id].present if learner.id in records else None, learner.phone)
+                  for learner in placed)
     names = {learner.id: learner.name for learner in placed}
     corrections = []
     if records:
@@ -114,17 +132,27 @@ def sheet(group: Group, session: Session) -> Sheet:
     return Sheet(group, session, lines, tuple(corrections))
 
 
-def record_attendance(group: Group, day: dt.date, present_ids: set[int], user: User | None) -> Recorded:
+def has_started(session: Session, now: dt.datetime | None = None) -> bool:
+    """Whether the session's start (in the term's zone) has come; `now` is aware (default: this moment)."""
+    return session.start <= (now or dt.datetime.now(dt.timezone.utc))
+
+
+def record_attendance(group: Group, day: dt.date, present_ids: set[int], user: User | None,
+                      now: dt.datetime | None = None) -> Recorded:
     """Register who was present at the group's session on `day`; everyone on the list not ticked was absent.
 
     A learner whose mark changes gets an AttendanceCorrection; raises
-    AttendanceError for a cancelled or unknown session or a learner not in the group.
+    AttendanceError for a cancelled, unknown or not yet started session, or a learner not in the group.
     """
     session = find_session(group, day)
     if session is None:
         raise AttendanceError(_("The group has no session on %(day)s.", day=day.isoformat()))
     if session.status == "cancelled":
         raise AttendanceError(_("The session on %(day)s is cancelled, so it takes no attendance.", day=day.isoformat()))
+    if not has_started(session, now):
+        raise AttendanceError(_("The session on %(day)s has not started yet (it starts at %(time)s); "
+                                "attendance can be registered from then.", day=day.isoformat(),
+                                time=session.start.strftime("%H:%M")))
     records = {record.learner_id: record for record in db.session.scalars(
         select(Attendance).where(Attendance.group_id == group.id, Attendance.occurrence_date == day))}
     placed = {learner.id for learner in on_the_list(group, records)}

@@ -19,6 +19,7 @@ Kinds and their values:
     cancelled  course, venue, day (date), reason
     moved      course, venue, day (date), start, end (datetimes), reason
     reminder   course, venue, start (datetime)
+    restored   course, venue, day (date), time (text "HH:MM")   (a cancellation or move undone)
 Dates and times are local (the term's zone); `session_at` (aware or UTC) marks a
 message about a session that starts soon, which may break quiet hours.
 
@@ -41,14 +42,15 @@ from ..links import personal_link
 from ..models import Learner
 from ..outbox import add_messages
 
-KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder")
+KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored")
 
 
 def labels() -> dict[str, str]:
     """How kinds, channels and states of messages read on staff pages, in the current language."""
     return {"link": _("personal link"), "placed": _("placement"), "joined": _("joined a group"),
             "offer": _("offer of a seat"), "cancelled": _("cancelled session"), "moved": _("moved session"),
-            "reminder": _("reminder"), "email": _("E-mail"), "sms": _("SMS"), "queued": _("waiting"),
+            "reminder": _("reminder"), "restored": _("session as planned"), "email": _("E-mail"),
+            "sms": _("SMS"), "queued": _("waiting"),
             "sending": _("sending"), "sent": _("sent"), "failed": _("failed")}
 
 
@@ -85,6 +87,9 @@ def sms_text(kind: str, values: dict) -> str:
     if kind == "reminder":
         return _("Your Norwegian course starts tomorrow, %(start)s: %(link)s",
                  start=_short_moment(values["start"]), link=values["link"])
+    if kind == "restored":
+        return _("The class on %(day)s takes place as planned after all: %(link)s", day=_short_day(values["day"]),
+                 link=values["link"])
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 
@@ -130,6 +135,12 @@ def email_text(kind: str, name: str, values: dict) -> tuple[str, str]:
                 _("Hello %(name)s,\n\nYour course %(course)s at %(venue)s starts tomorrow, %(start)s.\n\n"
                   "Your personal page: %(link)s\n", name=name, course=values["course"], venue=values["venue"],
                   start=_short_moment(values["start"]), link=link))
+    if kind == "restored":
+        day = format_date(values["day"], "full")
+        return (_("As planned after all: %(course)s on %(day)s", course=values["course"], day=day),
+                _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s takes place as planned "
+                  "after all, at %(time)s.\n%(link)s\n", name=name, course=values["course"],
+                  venue=values["venue"], day=day, time=values["time"], link=link))
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 

@@ -6,6 +6,7 @@ the user sees everything that needs fixing at once.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..demo.school_calendar import closed_days
 
@@ -387,37 +388,59 @@ LANGUAGE_CODES = ("nb", "en", "pl", "lt", "uk", "ar")
 
 @dataclass
 class ImportReport:
-    """Rows accepted (line, summary) and rejected (line, errors); `imported` rows were saved."""
+    """What an import does, or would do, row by row.
+
+    `accepted` rows are valid (line, summary), `rejected` have errors (line, errors). Of the accepted,
+    `added` are new people, `updated` are people already known (same name, and the same e-mail or phone)
+    whose details differ (line, summary, fields), `unchanged` are known with the same details.
+    `imported` counts the rows saved (added + updated); 0 for a preview.
+    """
 
     kind: str
     accepted: list[tuple[int, str]] = field(default_factory=list)
     rejected: list[tuple[int, list[str]]] = field(default_factory=list)
     imported: int = 0
     missing_columns: list[str] = field(default_factory=list)
+    added: list[tuple[int, str]] = field(default_factory=list)
+    updated: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    unchanged: list[tuple[int, str]] = field(default_factory=list)
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file as Excel writes it: UTF-8 with or without a BOM, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most: ";" (Norwegian Excel), "," or a tab."""
+    return max((";", ",", "\t"), key=header.count) if any(c in header for c in ";,\t") else ","
 
 
 def _rows(text: str, required: tuple[str, ...], report: ImportReport):
-    sample = text[:2048]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(header))
     headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     reader.fieldnames = headers
     report.missing_columns = [name for name in required if name not in headers]
     if report.missing_columns:
         return []
     return [(line, {key: (value or "").strip() for key, value in row.items() if key})
-            for line, row in enumerate(reader, start=2)]
+            for line, row in enumerate(reader, start=2) if any((value or "").strip() for value in row.values()
+                                                                 if isinstance(value, str))]
 
 
-def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
-    from ..rota_presets import PRESETS, build_rota
-
-    errors: dict[str, str] = {}
-    name = _text(errors, "name", row.get("name"))
-    email, phone = row.get("email") or None, row.get("phone") or None
+def learner_details(errors: dict, values: Mapping, default_language: str = "") -> tuple:
+    """A learner's name, e-mail, phone, language, home place and level, checked (a CSV row or a staff form);
+    what is wrong goes into `errors` by field."""
+    name = _text(errors, "name", values.get("name"))
+    email = _text(errors, "email", values.get("email"), required=False, limit=200) or None
+    phone = _text(errors, "phone", values.get("phone"), required=False, limit=40) or None
     if email and "@" not in email:
         errors["email"] = _("write an e-mail address such as name@example.org")
     if not email and not phone:
@@ -426,13 +449,21 @@ def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
         phone = e164_or_none(phone)
         if phone is None:
             errors["phone"] = _("write a phone number such as 912 34 567, or + and the country code, like +48 600 100 200")
-    language = (row.get("language") or "nb").lower()
+    language = (values.get("language") or default_language).strip().lower()
     if language not in LANGUAGE_CODES:
         errors["language"] = _("use one of %(codes)s", codes=", ".join(LANGUAGE_CODES))
-    home = _place(errors, "home", row.get("home"))
-    level = (row.get("level") or "").upper()
+    home = _place(errors, "home", values.get("home"))
+    level = (values.get("level") or "").strip().upper()
     if level not in LEVELS:
         errors["level"] = _("use one of %(levels)s", levels=", ".join(LEVELS))
+    return name, email, phone, language, home, level
+
+
+def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
+    from ..rota_presets import PRESETS, build_rota
+
+    errors: dict[str, str] = {}
+    name, email, phone, language, home, level = learner_details(errors, row, default_language="nb")
     travel = _int(errors, "max_travel_minutes", row.get("max_travel_minutes") or 60, 0, 300)
     buffer = _int(errors, "buffer_minutes", row.get("buffer_minutes") or 30, 0, 240)
     priority = _int(errors, "priority", row.get("priority") or 1, 1, 10)
@@ -463,9 +494,69 @@ def _learner_from_row(provider: Provider, row: Mapping) -> Learner:
     return learner
 
 
-def import_csv(provider: Provider, kind: str, text: str, *, import_valid: bool = False) -> ImportReport:
-    """Validate every row of a learners or teachers CSV; save them all when every row is valid,
-    or only the valid rows when `import_valid` is set. Nothing is saved otherwise."""
+LEARNER_FIELDS = ("name", "email", "phone", "language", "home_place_id", "level", "max_travel_minutes",
+                  "buffer_minutes", "priority", "preferred_days")
+
+
+def same_person_keys(name: str, email: str | None, phone: str | None) -> list[tuple]:
+    """The keys under which a person counts as already known: the same name and the same e-mail or phone."""
+    person = " ".join((name or "").casefold().split())
+    keys = []
+    if email:
+        keys.append((person, "email", email.strip().lower()))
+    digits = re.sub(r"[^0-9]", "", e164_or_none(phone) or phone) if phone else ""
+    if len(digits) >= 5:
+        keys.append((person, "phone", digits[-8:]))
+    return keys
+
+
+def _known_learners(provider: Provider) -> dict[tuple, Learner]:
+    known = {}
+    for learner in db.session.scalars(select(Learner).where(Learner.provider_id == provider.id)
+                                      .order_by(Learner.id)):
+        for key in same_person_keys(learner.name, learner.email, learner.phone):
+            known.setdefault(key, learner)
+    return known
+
+
+def _learner_changes(existing: Learner, new: Learner) -> dict[str, object]:
+    """The fields (and the rota) in which the imported row differs from the stored learner."""
+    changes = {name: getattr(new, name) for name in LEARNER_FIELDS
+               if getattr(new, name) not in (None, "") and getattr(new, name) != getattr(existing, name)}
+    if new.rota is not None and (existing.rota is None or (existing.rota.preset, existing.rota.anchor,
+                                                           existing.rota.cycle) != (new.rota.preset,
+                                                                                    new.rota.anchor,
+                                                                                    new.rota.cycle)):
+        changes["rota"] = new.rota
+    return changes
+
+
+def _teacher_changes(existing: Teacher, values: Mapping) -> list[str]:
+    changed = []
+    if (values.get("email") or None) != existing.email:
+        changed.append("email")
+    if find_place(values.get("home")).id != existing.home_place_id:
+        changed.append("home")
+    levels = {level.upper() for level in re.split(r"[,\s]+", values.get("levels") or "") if level}
+    if levels != set(existing.level_list):
+        changed.append("levels")
+    if int(values.get("max_sessions_per_week") or 6) != existing.max_sessions_per_week:
+        changed.append("max_sessions_per_week")
+    windows = [(",".join(days), start, end) for days, start, end in parse_windows(values.get("available", ""))]
+    if windows != [(row.days, row.start, row.end) for row in existing.availability]:
+        changed.append("available")
+    return changed
+
+
+def import_csv(provider: Provider, kind: str, text: str, *, import_valid: bool = False,
+               store: bool = True) -> ImportReport:
+    """Validate every row of a learners or teachers CSV and match it with the people already known.
+
+    New people are added, known ones (see `same_person_keys`; teachers by name) updated where their
+    details differ, and the rest left alone, so importing the same file again adds nobody. With
+    `store` False nothing is saved (a preview). Rows are saved only when every row is valid, or
+    when `import_valid` is set; then only the valid ones. All in one transaction.
+    """
     report = ImportReport(kind)
     if kind == "learners":
         rows = _rows(text, ("name", "home", "level"), report)
@@ -475,34 +566,67 @@ def import_csv(provider: Provider, kind: str, text: str, *, import_valid: bool =
         raise ValueError(f"kind must be learners or teachers, not {kind!r}")
     if report.missing_columns:
         return report
-    made = []
+    if store:
+        # Take the provider's row for writing before reading who is known, so that two imports at once
+        # run one after the other and the second finds the first one's people (SQLite and PostgreSQL).
+        db.session.execute(update(Provider).where(Provider.id == provider.id).values(name=Provider.name))
+    known = _known_learners(provider) if kind == "learners" else {
+        teacher.name.casefold(): teacher for teacher in provider.teachers}
+    work = []  # (existing or None, item, changes)
+    seen: dict[tuple, int] = {}
     seen_teachers: set[str] = set()
     for line, row in rows:
         try:
             if kind == "learners":
                 item = _learner_from_row(provider, row)
+                keys = same_person_keys(item.name, item.email, item.phone)
+                twice = next((seen[key] for key in keys if key in seen), None)
+                if twice is not None:
+                    raise SetupError({"name": _("the same person is on line %(line)d", line=twice)})
+                seen.update({key: line for key in keys})
+                existing = next((known[key] for key in keys if key in known), None)
+                changes = _learner_changes(existing, item) if existing is not None else None
                 summary = f"{item.name} ({item.level}, {item.home_place_id}, {item.rota.preset if item.rota else 'none'})"
             else:
                 item = _teacher_values(row, seen_teachers)
+                existing = known.get(item["name"].strip().casefold())
+                changes = _teacher_changes(existing, item) if existing is not None else None
                 summary = f"{item['name']} ({item['levels']}, {item['home']})"
         except SetupError as error:
             report.rejected.append((line, [f"{name}: {message}" for name, message in error.errors.items()]))
             continue
-        made.append(item)
         report.accepted.append((line, summary))
-    if report.rejected and not import_valid:
+        if existing is None:
+            report.added.append((line, summary))
+        elif changes:
+            report.updated.append((line, summary, list(changes)))
+        else:
+            report.unchanged.append((line, summary))
+        work.append((existing, item, changes))
+    if not store or (report.rejected and not import_valid):
         return report
     try:
-        for item in made:
-            if kind == "learners":
+        for existing, item, changes in work:
+            if kind == "learners" and existing is None:
                 db.session.add(item)
-            else:
-                save_teacher(provider, item, commit=False)
+            elif kind == "learners" and changes:
+                for name, value in changes.items():
+                    if name != "rota":
+                        setattr(existing, name, value)
+                if "rota" in changes:  # changed in place: a learner has one rota row
+                    rota = changes["rota"]
+                    if existing.rota is None:
+                        existing.rota = Rota(preset=rota.preset, anchor=rota.anchor, cycle=rota.cycle)
+                    else:
+                        existing.rota.preset, existing.rota.anchor, existing.rota.cycle = \
+                            rota.preset, rota.anchor, rota.cycle
+            elif kind == "teachers" and (existing is None or changes):
+                save_teacher(provider, item, existing, commit=False)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    report.imported = len(made)
+    report.imported = len(report.added) + len(report.updated)
     return report
 
 

@@ -3,14 +3,17 @@
   "use strict";
   var box = document.getElementById("run");
   if (!box) { return; }
-  var labels = {};
+  var labels = JSON.parse(box.dataset.phaseLabels || "{}");
   var field = function (name) { return box.querySelector('[data-field="' + name + '"]'); };
-  labels[box.dataset.status] = field("status-label").textContent;
   function show(status) {
     document.getElementById("run-progress").value = status.fraction;
     field("elapsed").textContent = status.elapsed;
     field("placed").textContent = status.placed === null ? "–" : status.placed;
     field("bound").textContent = status.bound === null ? "–" : status.bound;
+    if (status.phase && labels[status.phase] && field("status-label").dataset.phase !== status.phase) {
+      field("status-label").dataset.phase = status.phase;
+      field("status-label").textContent = labels[status.phase];
+    }
     if (status.error) { field("error").textContent = status.error; field("error").hidden = false; }
     if (status.status !== box.dataset.status) {
       box.dataset.status = status.status;

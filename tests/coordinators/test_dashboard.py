@@ -127,3 +127,12 @@ def test_the_week_chart_has_a_line_for_participants(page):
     chart = svg(page, "chart-week")
     assert chart.count('class="line"') == 1  # attending has a single shown week: a point, not a line
     assert "Week 2" in chart and "Week 5" in chart
+
+
+def test_csv_comes_in_the_semicolon_form_norwegian_excel_opens(region_app):
+    client = signed_in(region_app.test_client(), region_app.staff.coordinator)
+    data = client.get("/coordinator/tables/municipality.csv?lang=en&sep=semicolon").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    assert rows[0] == ["Municipality", "Signed up", "Placed", "Waiting", "Not placed", "Attending"]
+    assert rows[2][:2] == ["Målselv", "8"]
+    assert "sep=semicolon" in client.get("/coordinator/?lang=en").get_data(as_text=True)

@@ -30,7 +30,7 @@ def mtvo_objects(demo_app):
                 "placement_id": draft.groups[0].placements[0].id,
                 "course_id": provider.courses[0].id, "venue_id": provider.venues[0].id,
                 "teacher_id": provider.teachers[0].id, "slot_id": term.slots[0].id,
-                "published_id": plan.id}
+                "published_id": plan.id, "learner_id": draft.groups[0].placements[0].learner_id}
 
 
 def provider_urls(app, ids):

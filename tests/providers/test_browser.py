@@ -82,6 +82,9 @@ def plan_progress_review_publish(page, demo_app, live_server, staff):
     placed = int(page.locator("#figure-placed").inner_text())
     assert placed > 0
     page.get_by_role("button", name="Publish this plan").click()
+    page.get_by_role("heading", name="Publish plan", exact=False).wait_for()  # what changes, first
+    page.get_by_label("I have checked these changes", exact=False).check()
+    page.get_by_role("button", name="Publish now").click()
     page.get_by_role("heading", name="Published plan", exact=False).wait_for()
     with demo_app.app_context():
         published = db.session.scalar(select(Plan).where(Plan.status == "published"))

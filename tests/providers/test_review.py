@@ -62,7 +62,7 @@ def test_locking_and_moving_in_a_draft_and_the_difference_to_the_published_plan(
     assert "Level:" in refused
     page = client.post(f"/provider/plans/{plan_id}/move", data={"learner_id": candidate_id, "group_id": group_id},
                        follow_redirects=True).get_data(as_text=True)
-    assert f"{candidate_name} is added to" in page  # the difference to the published plan
+    assert f"{candidate_name} (#{candidate_id}) is added to" in page  # the difference, by number (namesakes)
     client.post(f"/provider/groups/{group_id}/lock", data={"locked": "1"})
     client.post(f"/provider/placements/{placement_id}/lock", data={"locked": "1"})
     with demo_app.test_request_context():
@@ -121,7 +121,7 @@ def test_what_if_solves_a_copy_and_leaves_the_draft_alone(demo_app, staff, login
         assert {"day": "sat", "start": "11:00"} in run.problem["slots"]
         provider = db.session.get(Provider, run.provider_id)
         assert planning.draft_plan(provider, planning.current_term(provider)).id == plan_id
-        placed = run.solution["placed"]
+        placed = sum(len(group["learners"]) for group in run.solution["groups"])  # a head count
     page = client.get(f"/provider/runs/{run_id}").get_data(as_text=True)
     assert f"With this change {placed} learners could be placed" in page
 
@@ -142,7 +142,7 @@ def test_what_if_documents_add_one_thing(demo_app):
 def test_publish_and_cancel_one_session_from_the_pages(demo_app, staff, login):
     plan_id = _draft(demo_app)
     client = in_english(login(staff))
-    assert client.post(f"/provider/plans/{plan_id}/publish").status_code == 302
+    assert client.post(f"/provider/plans/{plan_id}/publish", data={"confirm": "1"}).status_code == 302
     with demo_app.test_request_context():
         plan = db.session.get(Plan, plan_id)
         assert plan.status == "published"

@@ -170,6 +170,7 @@ def test_the_setup_pages_save_and_show_field_errors(app, region_provider, make_u
         venue = db.session.scalar(select(Venue))
         assert [o.days for o in venue.openings] == ["mon,tue,wed,thu", "sat"]
         assert _learners() == 0
-    client.post("/provider/import", data={"kind": "learners", "text": LEARNERS_CSV + BAD_ROWS, "import_valid": "1"})
+    client.post("/provider/import", data={"kind": "learners", "text": LEARNERS_CSV + BAD_ROWS, "import_valid": "1",
+                                           "confirm": "1"})
     with app.test_request_context():
         assert _learners() == 4

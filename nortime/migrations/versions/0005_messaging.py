@@ -46,7 +46,7 @@ def upgrade():
     )
     op.create_index("ix_messages_due", "messages", ["state", "next_attempt_at"], unique=False)
     op.create_index(op.f("ix_messages_learner_id"), "messages", ["learner_id"], unique=False)
-    with op.batch_alter_table("learners") as batch_op:
+    with op.batch_alter_table("learners", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("session_messages", sa.Boolean(), server_default=sa.false(), nullable=False))
     # Learners who signed up before the opt-in existed were told of cancellations and moves: keep doing so.
     op.execute(sa.text("UPDATE learners SET session_messages = :yes").bindparams(yes=True))
@@ -74,7 +74,7 @@ def _phones_to_e164():
 
 
 def downgrade():
-    with op.batch_alter_table("learners") as batch_op:
+    with op.batch_alter_table("learners", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_column("session_messages")
     op.drop_index(op.f("ix_messages_learner_id"), table_name="messages")
     op.drop_index("ix_messages_due", table_name="messages")
