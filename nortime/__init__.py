@@ -96,9 +96,12 @@ def _init_extensions(app: Flask) -> None:
         return {"languages": LANGUAGES, "current_language": language,
                 "text_direction": text_direction(language)}
 
-    from .i18n import weekday_name
+    from .i18n import clock_range, left_to_right, list_of, weekday_name
 
     app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.filters["clock_range"] = clock_range
+    app.jinja_env.filters["list_of"] = list_of
+    app.jinja_env.filters["ltr"] = left_to_right
 
     @app.before_request
     def _clear_learner_language():

@@ -50,3 +50,41 @@ def weekday_name(day: str | int, width: str = "wide") -> str:
 
     index = WEEKDAY_INDEX[day] if isinstance(day, str) else int(day)
     return get_day_names(width, locale=get_locale() or DEFAULT)[index]
+
+
+def clock_range(start: str, end: str):
+    """"17:30–19:30" the reader's way (CLDR interval), kept left to right inside right-to-left text."""
+    import datetime as dt
+
+    from babel.dates import format_interval
+    from flask_babel import get_locale
+    from markupsafe import Markup, escape
+
+    begin, finish = dt.time.fromisoformat(str(start)), dt.time.fromisoformat(str(end))
+    if finish <= begin:  # a shift over midnight: CLDR would read it as going backwards
+        text = f"{format_time_of_day(begin)}–{format_time_of_day(finish)}"
+    else:
+        text = format_interval(begin, finish, "Hm", locale=get_locale() or DEFAULT)
+    return Markup('<bdi dir="ltr">%s</bdi>') % escape(text)
+
+
+def format_time_of_day(value) -> str:
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("Hm", value, locale=get_locale() or DEFAULT)
+
+
+def list_of(items, style: str = "standard") -> str:
+    """Items joined the reader's way ("A, B and C"; Arabic "A و B"), CLDR's list patterns."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    return format_list([str(item) for item in items], style=style, locale=get_locale() or DEFAULT)
+
+
+def left_to_right(value):
+    """A number, time or code isolated left to right, so right-to-left text does not reorder it."""
+    from markupsafe import Markup, escape
+
+    return Markup('<bdi dir="ltr">%s</bdi>') % escape(value)

@@ -1,6 +1,8 @@
 """Sign-up and the rota steps. Views parse the request, call one service, render."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -8,10 +10,12 @@ from solver.presets import PRESETS
 
 from ..extensions import limiter
 from ..services import signup
+from ..services.rota_days import weeks_from
 from . import bp
 from .flow import Flow
 from .forms import AboutForm, ActionForm, ConfirmForm, RotaChoiceForm, UploadForm
 from .roster_import import MAX_BYTES, MAX_WEEKS, RosterError, roster_from_ics
+from .rota_cycle import COMMON_PERIODS, rota_of
 from .texts import FIRST_DAY_TEXT, preset_description, preset_name, shift_name
 
 SIGNUP = Flow("signup")
@@ -171,10 +175,38 @@ def rota_upload(flow: Flow, learner=None):
         except RosterError as problem:
             error = ROSTER_ERRORS[problem.code](problem.params)
         else:
-            flow.save(rota={"method": "ics", "rota": roster.rota(), "weeks": roster.weeks, "events": roster.events})
-            return redirect(flow.url("busy"))
+            found = roster.found
+            flow.save(roster={"days": roster.shown, "first_day": roster.first_day.isoformat(), "period": found.period,
+                              "seen": found.seen_repeating, "changes": found.changes, "events": roster.events})
+            return redirect(flow.url("rota_repeat"))
     return render_template("learners/rota_upload.html", flow=flow, form=form, step=2, error=error,
                            max_weeks=MAX_WEEKS, kilobytes=MAX_BYTES // 1024, learner=learner), 200 if not error else 422
+
+
+def repeat_choices(found: int) -> list[int]:
+    """Cycle lengths the learner may choose instead of the one found: common rota lengths, and the found one."""
+    return sorted(COMMON_PERIODS | {found})
+
+
+def rota_repeat(flow: Flow, learner=None):
+    """Step 2 after an upload: "your rota repeats every 3 weeks", with four weeks to check, or another length."""
+    if (back := need_about(flow)) is not None:
+        return back
+    roster = flow.draft().get("roster")
+    if not roster:
+        return redirect(flow.url("rota_upload"))
+    choices = repeat_choices(roster["period"])
+    raw = request.values.get("period", "")
+    period = int(raw) if raw.isdigit() and int(raw) in choices else roster["period"]
+    first_day = dt.date.fromisoformat(roster["first_day"])
+    rota = rota_of(roster["days"], first_day, period)
+    form = ActionForm()
+    if request.method == "POST" and form.validate():
+        flow.save(rota={"method": "ics", "rota": rota, "period": period, "events": roster["events"]}, roster=None)
+        return redirect(flow.url("busy"))
+    weeks = weeks_from(rota["cycle"], dt.date.fromisoformat(rota["start"]), signup.today(), 4)
+    return render_template("learners/rota_repeat.html", flow=flow, form=form, step=2, roster=roster, period=period,
+                           choices=choices, weeks=weeks, learner=learner)
 
 
 def busy_step(flow: Flow, learner=None):
@@ -270,6 +302,7 @@ def _register(kind: str, prefix: str, wrap):
                     methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/rota/custom", f"{kind}_rota_custom", wrap(rota_custom), methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/rota/upload", f"{kind}_rota_upload", wrap(rota_upload), methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/rota/repeat", f"{kind}_rota_repeat", wrap(rota_repeat), methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/busy", f"{kind}_busy", wrap(busy_step), methods=["GET", "POST"])
 
 

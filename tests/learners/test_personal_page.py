@@ -192,7 +192,8 @@ def test_edit_rota_by_custom_cycle_and_by_roster_file(region, learner_token, cli
               b"DTSTART:20270112T070000\r\nDTEND:20270112T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     response = client.post(f"{base}/rota/upload", data={"roster": (io.BytesIO(roster), "r.ics")},
                            content_type="multipart/form-data")
-    assert response.headers["Location"].endswith(f"{base}/busy")
+    assert response.headers["Location"].endswith(f"{base}/rota/repeat")
+    assert client.post(f"{base}/rota/repeat").headers["Location"].endswith(f"{base}/busy")
     client.post(f"{base}/busy", data={})
     assert client.post(f"{base}/rota/check").status_code == 302
     with region.app_context():

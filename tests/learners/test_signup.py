@@ -114,12 +114,44 @@ def test_ics_roster_upload(region, client, tmp_path):
     response = client.post("/signup/rota/upload", data={"roster": (io.BytesIO(roster), "vakter.ics")},
                            content_type="multipart/form-data")
     assert response.status_code == 302, response.data.decode()
+    assert response.headers["Location"].endswith("/signup/rota/repeat")
+    # Three Monday evenings: a weekly rota.
+    page = client.get("/signup/rota/repeat?lang=en").data.decode()
+    assert "Your rota repeats every week." in page
+    response = client.post("/signup/rota/repeat", data={"period": "7"})
+    assert response.headers["Location"].endswith("/signup/busy")
     page = client.get("/signup/check").data.decode()
-    assert "14:30–22:00" in page
+    assert re.search("14:30\u2009?–\u2009?22:00", page)  # CLDR's interval: English puts thin spaces round the dash
     finish(client)
     with region.app_context():
         rota = db.session.scalars(select(Learner)).one().rota
-        assert rota.preset == "ics" and len(rota.cycle) == 21 and rota.cycle[0] == [["14:30", "22:00"]]
+        assert rota.preset == "ics" and len(rota.cycle) == 7 and rota.cycle[0] == [["14:30", "22:00"]]
+
+
+def test_five_weeks_of_a_three_week_rota_are_confirmed_as_three_weeks_or_changed(region, client):
+    import datetime as dt
+    import io
+
+    from .test_rota_cycle import ics_export, preset_rota
+
+    start(client)
+    export = ics_export(preset_rota("health_3week"), dt.date(2027, 1, 13), 5)
+    response = client.post("/signup/rota/upload", data={"roster": (io.BytesIO(export), "vakter.ics")},
+                           content_type="multipart/form-data")
+    assert response.headers["Location"].endswith("/signup/rota/repeat")
+    page = client.get("/signup/rota/repeat?lang=en").data.decode()
+    assert "Your rota repeats every 3 weeks." in page
+    assert page.count('<td data-day=') == 28  # four weeks to check
+    other = client.get("/signup/rota/repeat?period=35").data.decode()
+    assert "Your rota repeats every 5 weeks." in other
+    assert client.get("/signup/rota/repeat?period=999").data.decode().count("repeats every 3 weeks") == 1
+    client.post("/signup/rota/repeat", data={"period": "21"})
+    check = client.get("/signup/check").data.decode()
+    assert "Your rota repeats every 3 weeks." in check
+    finish(client)
+    with region.app_context():
+        rota = db.session.scalars(select(Learner)).one().rota
+        assert rota.preset == "ics" and len(rota.cycle) == 21 and rota.anchor.weekday() == 0
 
 
 def test_steps_out_of_order_go_back_to_the_first(region, client):
