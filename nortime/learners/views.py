@@ -95,6 +95,15 @@ def preset_pattern(preset) -> list[list[list[str]]]:
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
+def preset_defaults(preset_id: str) -> dict:
+    """The preset step's answers before anything is typed: the preset's shift times, week 1, from today."""
+    preset = PRESETS[preset_id]
+    answers = {"week": "1", "first_day": signup.today().isoformat()}
+    for shift in preset.shift_names:
+        answers[f"{shift}_from"], answers[f"{shift}_to"] = preset.default_times[shift]
+    return answers
+
+
 def rota_preset(flow: Flow, preset_id: str, learner=None):
     if (back := need_about(flow)) is not None:
         return back
@@ -106,11 +115,8 @@ def rota_preset(flow: Flow, preset_id: str, learner=None):
     answers = dict(saved.get("answers") or {}) if saved.get("method") == preset_id else {}
     if not answers and learner is not None:  # changing a rota made from this preset: start from it
         answers = signup.preset_answers_of(learner.rota, preset_id)
-    for shift in preset.shift_names:
-        answers.setdefault(f"{shift}_from", preset.default_times[shift][0])
-        answers.setdefault(f"{shift}_to", preset.default_times[shift][1])
-    answers.setdefault("week", "1")
-    answers.setdefault("first_day", signup.today().isoformat())
+    for key, value in preset_defaults(preset_id).items():
+        answers.setdefault(key, value)
     errors = {}
     if request.method == "POST" and form.validate():
         answers = {key: request.form.get(key, "")[:40] for key in answers}
@@ -126,23 +132,54 @@ def rota_preset(flow: Flow, preset_id: str, learner=None):
                            monday=signup.this_monday(), learner=learner), 200 if not errors else 422
 
 
+def custom_start(flow: Flow, learner=None) -> dict:
+    """Where the day-by-day builder starts: what was typed, else the preset asked for, the rota chosen, the stored one."""
+    saved = flow.draft().get("rota") or {}
+    if saved.get("method") == CUSTOM or flow.draft().get("custom"):
+        return dict(flow.draft().get("custom") or saved.get("answers") or {})
+    preset_id = request.args.get("from")
+    if preset_id in PRESETS and PRESETS[preset_id].weekly:
+        answers = saved.get("answers") if saved.get("method") == preset_id else {}
+        rota, errors = signup.rota_from_preset(preset_id, {**preset_defaults(preset_id), **(answers or {})})
+        if not errors:
+            return signup.custom_answers_of(rota)
+    if saved.get("rota"):
+        return signup.custom_answers_of(saved["rota"])
+    if learner is not None and learner.rota is not None:
+        return signup.custom_answers_of({"start": learner.rota.anchor.isoformat(), "cycle": learner.rota.cycle})
+    return {}
+
+
+def PRESET_DEFAULTS(preset_id: str) -> dict:
+    preset = PRESETS[preset_id]
+    answers = {"week": "1"}
+    for shift in preset.shift_names:
+        answers[f"{shift}_from"], answers[f"{shift}_to"] = preset.default_times[shift]
+    return answers
+
+
 def rota_custom(flow: Flow, learner=None):
+    """The day-by-day builder. Changing the number of weeks is a submit of the same form: nothing typed is lost."""
     if (back := need_about(flow)) is not None:
         return back
-    saved = flow.draft().get("rota") or {}
-    answers = dict(saved.get("answers") or {}) if saved.get("method") == CUSTOM else {}
+    answers = custom_start(flow, learner)
     raw_weeks = request.values.get("weeks") or answers.get("weeks") or "1"
     weeks = int(raw_weeks) if str(raw_weeks).isdigit() and 1 <= int(raw_weeks) <= signup.MAX_CUSTOM_WEEKS else 1
     form = ActionForm()
     errors = {}
-    if request.method == "POST" and request.form.get("save") and form.validate():
-        keys = [f"{part}_{i}" for i in range(weeks * 7) for part in ("kind", "from", "to")] + ["week"]
-        answers = {key: request.form.get(key, "")[:40] for key in keys}
-        answers["weeks"] = str(weeks)
-        rota, errors = signup.rota_from_custom(answers, weeks)
-        if not errors:
-            flow.save(rota={"method": CUSTOM, "rota": rota, "answers": answers})
-            return redirect(flow.url("busy"))
+    if request.method == "POST" and form.validate():
+        # The days the form showed come from the form; days of longer cycles typed before are kept,
+        # so that shrinking and growing again loses nothing.
+        raw_shown = request.form.get("shown", "")
+        shown = int(raw_shown) if raw_shown.isdigit() and 1 <= int(raw_shown) <= signup.MAX_CUSTOM_WEEKS else weeks
+        keys = [f"{part}_{i}" for i in range(shown * 7) for part in ("kind", "from", "to")] + ["week"]
+        answers = {**answers, **{key: request.form.get(key, "")[:40] for key in keys}, "weeks": str(weeks)}
+        flow.save(custom=answers)
+        if request.form.get("save"):
+            rota, errors = signup.rota_from_custom(answers, weeks)
+            if not errors:
+                flow.save(rota={"method": CUSTOM, "rota": rota, "answers": answers}, custom=None)
+                return redirect(flow.url("busy"))
     return render_template("learners/rota_custom.html", flow=flow, form=form, step=2, weeks=weeks,
                            max_weeks=signup.MAX_CUSTOM_WEEKS, answers=answers, errors=errors,
                            monday=signup.this_monday(), learner=learner), 200 if not errors else 422

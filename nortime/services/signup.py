@@ -194,10 +194,16 @@ def preset_answers_of(rota: Rota | None, preset_id: str) -> dict[str, str]:
 
 
 def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | None, dict[str, str]]:
-    """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number)."""
+    """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number).
+
+    Each error names the week and the day it is about.
+    """
+    from ..i18n import weekday_name
+
     errors: dict[str, str] = {}
     cycle: list = []
     for index in range(weeks * 7):
+        where = {"week": index // 7 + 1, "day": weekday_name(index % 7)}
         kind = answers.get(f"kind_{index}") or "off"
         if kind == "off":
             cycle.append([])
@@ -206,14 +212,15 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
         elif kind == "shift":
             start, end = _clock(answers.get(f"from_{index}", "")), _clock(answers.get(f"to_{index}", ""))
             if start is None:
-                errors[f"from_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+                errors[f"from_{index}"] = _("Week %(week)s, %(day)s: write when the shift starts, like 07:30.", **where)
             if end is None:
-                errors[f"to_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+                errors[f"to_{index}"] = _("Week %(week)s, %(day)s: write when the shift ends, like 15:30.", **where)
             if start and end and start == end:
-                errors[f"to_{index}"] = _("A shift cannot start and end at the same time.")
+                errors[f"to_{index}"] = _("Week %(week)s, %(day)s: a shift cannot start and end at the same time.",
+                                          **where)
             cycle.append([[start, end]])
         else:
-            errors[f"kind_{index}"] = _("Choose day off, work or away.")
+            errors[f"kind_{index}"] = _("Week %(week)s, %(day)s: choose day off, work or away.", **where)
             cycle.append([])
     raw = str(answers.get("week", "1"))
     if not raw.isdigit() or not 1 <= int(raw) <= weeks:
@@ -224,6 +231,28 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
         return None, errors
     start = this_monday() - dt.timedelta(days=7 * (int(raw) - 1))
     return {"start": start.isoformat(), "cycle": cycle}, {}
+
+
+def custom_answers_of(rota: Mapping | None) -> dict[str, str]:
+    """The day-by-day builder's answers that rebuild a rota of whole weeks (empty for another rota).
+
+    So that "my rota is a little different" starts from the rota chosen or stored, not from blank days.
+    """
+    if not rota or not rota.get("cycle") or len(rota["cycle"]) % 7 or len(rota["cycle"]) > 7 * MAX_CUSTOM_WEEKS:
+        return {}
+    cycle = rota["cycle"]
+    answers = {"weeks": str(len(cycle) // 7)}
+    for index, day in enumerate(cycle):
+        if day == AWAY:
+            answers[f"kind_{index}"] = "away"
+        elif day:
+            answers[f"kind_{index}"] = "shift"
+            answers[f"from_{index}"], answers[f"to_{index}"] = day[0][0], day[0][1]
+        else:
+            answers[f"kind_{index}"] = "off"
+    start = dt.date.fromisoformat(str(rota["start"]))
+    answers["week"] = str((this_monday() - start).days // 7 % (len(cycle) // 7) + 1)
+    return answers
 
 
 def busy_from_rows(answers: Mapping[str, str]) -> tuple[list[dict], dict[str, str]]:

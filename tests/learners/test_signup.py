@@ -189,3 +189,49 @@ def test_without_mail_the_link_is_only_on_screen(region, client, smtp_server):
     welcome = client.get(response.headers["Location"] + "&lang=en").data.decode()
     assert "We have not sent the link by e-mail" in welcome
     assert re.search(r"/me/[A-Za-z0-9_-]{43}</a>", welcome)
+
+
+def selected_kind(page: str, index: int) -> str:
+    select = re.search(rf'<select id="kind_{index}".*?</select>', page, re.S).group(0)
+    return re.search(r'<option value="(\w+)" selected', select).group(1)
+
+
+def test_custom_builder_keeps_what_was_typed_when_the_number_of_weeks_changes(region, client):
+    start(client)
+    page = client.post("/signup/rota/custom", data={"weeks": "2", "show": "1", "shown": "1"}).data.decode()
+    assert page.count('name="kind_') == 14
+    typed = {"weeks": "1", "shown": "2", "show": "1", "kind_0": "shift", "from_0": "06:00", "to_0": "14:00",
+             "kind_8": "away"}
+    page = client.post("/signup/rota/custom", data=typed).data.decode()
+    assert page.count('name="kind_') == 7 and 'value="06:00"' in page
+    page = client.post("/signup/rota/custom", data={"weeks": "3", "shown": "1", "show": "1", "kind_0": "shift",
+                                                    "from_0": "06:30", "to_0": "14:00"}).data.decode()
+    assert page.count('name="kind_') == 21
+    assert 'value="06:30"' in page and selected_kind(page, 0) == "shift"
+    assert selected_kind(page, 8) == "away"  # week 2 came back as it was typed
+    assert client.get("/signup/rota/custom").data.decode().count('name="kind_') == 21
+
+
+def test_custom_builder_starts_from_the_chosen_preset(region, client):
+    start(client)
+    page = client.get("/signup/rota/custom?from=health_3week").data.decode()
+    assert page.count('name="kind_') == 21
+    assert re.search(r'<option value="3" selected>3</option>', page)
+    assert selected_kind(page, 0) == "shift" and 'id="from_0" name="from_0" value="07:30"' in page
+    assert selected_kind(page, 3) == "off" and selected_kind(page, 19) == "shift"  # week 3: Saturday and Sunday
+    # The times typed on the preset's page come along.
+    client.post("/signup/rota/preset/health_3week", data={"day_from": "07:00", "day_to": "15:00", "evening_from": "15:00",
+                                                           "evening_to": "23:00", "night_from": "22:45",
+                                                           "night_to": "07:15", "week": "1"})
+    page = client.get("/signup/rota/custom?from=health_3week").data.decode()
+    assert 'id="from_0" name="from_0" value="07:00"' in page and 'id="from_2" name="from_2" value="15:00"' in page
+
+
+def test_custom_builder_errors_name_the_week_and_the_day(region, client):
+    start(client)
+    data = {"save": "1", "weeks": "2", "week": "1", "kind_8": "shift", "from_8": "", "to_8": "7",
+            "kind_12": "shift", "from_12": "09:00", "to_12": "09:00"}
+    page = client.post("/signup/rota/custom?lang=en", data=data).data.decode()
+    assert "Week 2, Tuesday: write when the shift starts, like 07:30." in page
+    assert "Week 2, Tuesday: write when the shift ends, like 15:30." in page
+    assert "Week 2, Saturday: a shift cannot start and end at the same time." in page
