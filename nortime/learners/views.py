@@ -16,9 +16,12 @@ from .flow import Flow
 from .forms import AboutForm, ActionForm, ConfirmForm, RotaChoiceForm, UploadForm
 from .roster_import import MAX_BYTES, MAX_WEEKS, RosterError, roster_from_ics
 from .rota_cycle import COMMON_PERIODS, rota_of
-from .texts import FIRST_DAY_TEXT, preset_description, preset_name, shift_name
+from .texts import FIRST_DAY_TEXT, group_days, group_times, preset_description, preset_name, shift_name, weekly_times
 
 SIGNUP = Flow("signup")
+bp.add_app_template_filter(weekly_times, "weekly_times")
+bp.add_app_template_global(group_times, "group_times")
+bp.add_app_template_global(group_days, "group_days")
 CUSTOM = "custom"
 UPLOAD = "upload"
 
@@ -318,9 +321,14 @@ def render_check(flow: Flow, draft: dict, form, step: int, learner=None):
         or preset_name(method or "none")
     places = {value: label for group in signup.place_groups().values() for value, label in group}
     busy = [signup.busy_for_display(item) for item in draft.get("busy") or []]
+    fit = None
+    if learner is not None:
+        from ..services.learner_page import group_fit
+
+        fit = group_fit(learner, rota_state.get("rota"), draft.get("busy") or [], signup.today())
     return render_template("learners/check.html", flow=flow, form=form, step=step, about=about,
                            provider=provider, preview=result, method_name=method_name, rota_state=rota_state,
-                           busy=busy, place_name=places.get(about.get("home"), ""),
+                           busy=busy, place_name=places.get(about.get("home"), ""), group_fit=fit,
                            learner=learner), 200 if not form.errors else 422
 
 

@@ -43,7 +43,7 @@ def test_health_rota_sign_up_stores_one_learner_with_provider_and_rota(region, c
     assert response.headers["Location"].endswith("/signup/check")
     assert count_learners(region) == 0  # nothing stored before the last step
     response, page = finish(client)
-    assert "Course times that fit your rota" in page.data.decode()
+    assert "Courses that fit your rota" in page.data.decode()
     assert response.status_code == 302 and "/welcome" in response.headers["Location"]
     with region.app_context():
         learner = db.session.scalars(select(Learner)).one()
@@ -235,3 +235,38 @@ def test_custom_builder_errors_name_the_week_and_the_day(region, client):
     assert "Week 2, Tuesday: write when the shift starts, like 07:30." in page
     assert "Week 2, Tuesday: write when the shift ends, like 15:30." in page
     assert "Week 2, Saturday: a shift cannot start and end at the same time." in page
+
+
+def preview_page(client, rota_form: dict, **about) -> str:
+    start(client, **about)
+    client.post("/signup/rota/custom", data={"save": "1", "weeks": "1", "shown": "1", "week": "1", **rota_form})
+    client.post("/signup/busy", data={})
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", client.get("/signup/check?lang=en").data.decode()))
+
+
+def test_preview_shows_weekly_times_a_group_would_meet_and_the_minimum(region, client):
+    office = {f"kind_{d}": "shift" for d in range(5)} | {f"from_{d}": "08:00" for d in range(5)} \
+        | {f"to_{d}": "16:00" for d in range(5)}
+    text = preview_page(client, office)
+    assert "1 course fits your rota." in text
+    assert "Norsk A2, Folkeuniversitetet Nord Finnsnes" in text and "Meets 2 times a week." in text
+    assert "You need to come to at least 75% of the lessons." in text
+    assert "Monday and Tuesday at 18:00: you can come to 100% of the lessons" in text
+
+
+def test_preview_says_why_a_course_does_not_fit_the_rota(region, client):
+    evenings = {f"kind_{d}": "shift" for d in range(4)} | {f"from_{d}": "14:00" for d in range(4)} \
+        | {f"to_{d}": "22:00" for d in range(4)}
+    text = preview_page(client, evenings)
+    assert "None of the courses within your travel time fit well with this rota." in text
+    # Every weekday evening is a shift: the best a group could do is one weekday and Saturday, about half.
+    assert re.search(r"Does not fit: your rota clashes with the lessons. At the best times "
+                     r"\(\w+ 18:00 and Saturday 10:00\) you could come to only (4\d|5\d)%", text)
+
+
+def test_preview_names_the_nearest_course_when_none_is_in_reach(region, client):
+    text = preview_page(client, {}, home="moen")
+    assert "No course is within 30 minutes of your home." in text
+    assert "The nearest is Norsk A2 in Folkeuniversitetet Nord Finnsnes, 45 minutes' drive away." in text
+    assert "it is 45 minutes' drive away, and you can travel up to 30 minutes" in text
+    assert "We cannot check the course times" not in text
