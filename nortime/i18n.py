@@ -79,8 +79,13 @@ def list_of(items, style: str = "standard") -> str:
     """Items joined the reader's way ("A, B and C"; Arabic "A و B"), CLDR's list patterns."""
     from babel.lists import format_list
     from flask_babel import get_locale
+    from markupsafe import Markup, escape
 
-    return format_list([str(item) for item in items], style=style, locale=get_locale() or DEFAULT)
+    items = list(items)
+    if not items:
+        return ""
+    joined = format_list([str(escape(item)) for item in items], style=style, locale=get_locale() or DEFAULT)
+    return Markup(joined)  # each item escaped (or already markup, like an isolated time)
 
 
 def left_to_right(value):
@@ -88,3 +93,12 @@ def left_to_right(value):
     from markupsafe import Markup, escape
 
     return Markup('<bdi dir="ltr">%s</bdi>') % escape(value)
+
+
+def on_weekday(day: str | int) -> str:
+    """"on Saturday" in the form a sentence needs it (Ukrainian "в суботу", Polish "w sobotę"), not the bare name."""
+    from flask_babel import gettext as _
+
+    index = WEEKDAY_INDEX[day] if isinstance(day, str) else int(day)
+    return (_("on Monday"), _("on Tuesday"), _("on Wednesday"), _("on Thursday"), _("on Friday"),
+            _("on Saturday"), _("on Sunday"))[index]

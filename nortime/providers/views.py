@@ -306,7 +306,8 @@ def group_sessions(group_id: int):
             if day is None:
                 raise publishing.PublishError(_("date: choose one of the group's sessions."))
             result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
-                                               new_start=new_start, new_end=new_end, user_id=current_user.id)
+                                               new_start=new_start, new_end=new_end, user_id=current_user.id,
+                                               reason_code=request.form.get("reason_code", ""))
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
@@ -317,8 +318,10 @@ def group_sessions(group_id: int):
                         "late. Tell the learners by text message or phone as well."), "warning")
         return redirect(url_for("providers.group_sessions", group_id=group_id))
     today = dt.date.today()
+    from ..services.session_reasons import REASONS
+
     return render_template("providers/sessions.html", group=group, sessions=sessions_of(group), today=today,
-                           end_time=review.end_time)
+                           end_time=review.end_time, reasons=REASONS)
 
 
 def _date(text: str | None) -> dt.date | None:

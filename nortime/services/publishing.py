@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..models import Group, Learner, Plan, SessionChange, utcnow
+from .session_reasons import REASONS, reason_text
 
 log = logging.getLogger(__name__)
 SHORT_NOTICE = dt.timedelta(hours=48)
@@ -81,7 +82,8 @@ def carry_session_changes(previous: Plan, plan: Plan) -> int:
                     and change.occurrence_date not in kept:
                 group.changes.append(SessionChange(occurrence_date=change.occurrence_date, kind=change.kind,
                                                    new_start=change.new_start, new_end=change.new_end,
-                                                   reason=change.reason, created_by_id=change.created_by_id))
+                                                   reason=change.reason, reason_code=change.reason_code,
+                                                   created_by_id=change.created_by_id))
                 carried += 1
     return carried
 
@@ -166,7 +168,7 @@ def _occurrence_start(group: Group, day: dt.date) -> dt.datetime | None:
 
 def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_start: dt.datetime | None = None,
                    new_end: dt.datetime | None = None, user_id: int | None = None,
-                   now: dt.datetime | None = None) -> ChangeResult:
+                   now: dt.datetime | None = None, reason_code: str = "") -> ChangeResult:
     """Cancel or move one session of a published group, tell its learners, and flag short notice.
 
     `new_start`/`new_end` are local wall-clock (naive) times for a move. Raises PublishError
@@ -177,8 +179,10 @@ def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_st
     if kind not in ("cancelled", "moved"):
         raise PublishError(_("kind: choose cancelled or moved."))
     reason = (reason or "").strip()
-    if not reason:
-        raise PublishError(_("reason: say why, in a few words; the learners will read it."))
+    if reason_code and reason_code not in REASONS:
+        raise PublishError(_("reason: choose a reason from the list."))
+    if not reason and (not reason_code or reason_code == "other"):
+        raise PublishError(_("reason: choose a reason from the list, or say why in a few words; the learners will read it."))
     start = _occurrence_start(group, day)
     if start is None:
         raise PublishError(_("date: %(day)s is not a session of this group.", day=day.isoformat()))
@@ -199,6 +203,7 @@ def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_st
         change = SessionChange(group=group, occurrence_date=day)
         db.session.add(change)
     change.kind, change.reason, change.new_start, change.new_end = kind, reason[:300], new_start, new_end
+    change.reason_code = reason_code
     change.created_by_id = user_id
     change.created_at = utcnow()
     db.session.commit()
@@ -223,13 +228,14 @@ def notify_change(group: Group, change: SessionChange) -> int:
                 subject = _("Cancelled: %(course)s on %(day)s", course=group.course.name, day=day)
                 body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is cancelled.\n"
                          "Reason: %(reason)s\n%(link)s\n", name=learner.name, course=group.course.name,
-                         venue=group.venue.name, day=day, reason=change.reason, link=link)
+                         venue=group.venue.name, day=day, reason=reason_text(change.reason_code, change.reason),
+                         link=link)
             else:
                 subject = _("Moved: %(course)s on %(day)s", course=group.course.name, day=day)
                 body = _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is moved to "
                          "%(start)s–%(end)s.\nReason: %(reason)s\n%(link)s\n", name=learner.name,
                          course=group.course.name, venue=group.venue.name, day=day,
                          start=change.new_start.strftime("%Y-%m-%d %H:%M"), end=change.new_end.strftime("%H:%M"),
-                         reason=change.reason, link=link)
+                         reason=reason_text(change.reason_code, change.reason), link=link)
             sent += _send_mail(learner.email, subject, body)
     return sent

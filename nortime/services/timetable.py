@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..models import FeedToken, Group, Learner, Placement, Plan, Teacher
+from .session_reasons import reason_text
 
 STATUSES = ("confirmed", "cancelled", "moved")
 FEED_KINDS = ("learner", "teacher", "group", "venue", "municipality", "provider")
@@ -77,10 +78,12 @@ def group_sessions(group: Group) -> list[Session]:
             if change is None:
                 sessions.append(Session(group.id, day, start, end, "confirmed"))
             elif change.kind == "cancelled":
-                sessions.append(Session(group.id, day, start, end, "cancelled", change.reason or ""))
+                sessions.append(Session(group.id, day, start, end, "cancelled",
+                                        reason_text(change.reason_code, change.reason)))
             else:
                 sessions.append(Session(group.id, day, change.new_start.replace(tzinfo=zone),
-                                        change.new_end.replace(tzinfo=zone), "moved", change.reason or ""))
+                                        change.new_end.replace(tzinfo=zone), "moved",
+                                        reason_text(change.reason_code, change.reason)))
     sessions.sort(key=lambda session: (session.start.astimezone(dt.timezone.utc), session.group_id))
     return sessions
 
