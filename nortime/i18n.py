@@ -11,8 +11,10 @@ LANGUAGES = {
     "lt": "Lietuvių",
     "uk": "Українська",
     "ar": "العربية",
+    "ti": "ትግርኛ",
+    "so": "Soomaali",
+    "fa_AF": "دری",  # Dari: CLDR's Persian of Afghanistan
 }
-RTL = {"ar"}
 DEFAULT = "nb"
 
 
@@ -37,7 +39,18 @@ def select_locale() -> str:
 
 
 def text_direction(language: str) -> str:
-    return "rtl" if language in RTL else "ltr"
+    """"rtl" or "ltr", as CLDR writes the language (Arabic and Dari right to left)."""
+    from babel import Locale
+
+    return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
+
+
+def html_lang(language: str) -> str:
+    """The BCP 47 tag for lang="" attributes: "fa-AF" for Babel's "fa_AF"."""
+    return language.replace("_", "-")
+
+
+RTL = frozenset(code for code in LANGUAGES if text_direction(code) == "rtl")
 
 
 WEEKDAY_INDEX = {day: index for index, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
