@@ -78,6 +78,8 @@ def clock_range(start: str, end: str):
         text = f"{format_time_of_day(begin)}–{format_time_of_day(finish)}"
     else:
         text = format_interval(begin, finish, "Hm", locale=get_locale() or DEFAULT)
+    if any(ch.isalpha() for ch in text):  # Dari "17:30 تا 19:30": a phrase of its own language, kept whole
+        return Markup("<bdi>%s</bdi>") % escape(text)
     return Markup('<bdi dir="ltr">%s</bdi>') % escape(text)
 
 

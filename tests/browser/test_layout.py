@@ -76,7 +76,7 @@ def check_pages(page, base: str, paths: list[str], language: str, screen: str, f
         if problems:
             found[name] = problems
         if SCREENSHOTS:
-            slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:40] or "home"
+            slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"[\w-]{30,}", "token", path).lower()).strip("-")[:60] or "home"
             page.screenshot(path=os.path.join(SCREENSHOTS, f"{language}-{screen[:5].strip()}-{slug}.png"),
                             full_page=True)
 

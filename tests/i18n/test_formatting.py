@@ -18,6 +18,8 @@ def test_a_time_range_is_a_cldr_interval_isolated_left_to_right(context):
         assert str(clock_range("17:30", "19:30")) == '<bdi dir="ltr">17:30–19:30</bdi>'
     with force_locale("en"):
         assert str(clock_range("17:30", "19:30")) == '<bdi dir="ltr">17:30\u2009–\u200919:30</bdi>'
+    with force_locale("fa_AF"):  # words in the pattern: isolated, in the language's own direction
+        assert str(clock_range("17:30", "19:30")) == "<bdi>17:30 تا 19:30</bdi>"
     with force_locale("nb"):  # a night shift: over midnight, not an interval backwards
         assert str(clock_range("21:45", "07:45")) == '<bdi dir="ltr">21:45–07:45</bdi>'
 
