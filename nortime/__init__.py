@@ -75,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
 
     from .db import db, migrate
     from .extensions import babel, csrf, limiter, login_manager
-    from .i18n import LANGUAGES, select_locale, text_direction
+    from .i18n import LANGUAGES, RTL, html_lang, select_locale, text_direction
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -100,12 +100,15 @@ def _init_extensions(app: Flask) -> None:
         from flask_babel import get_locale
 
         language = str(get_locale() or "nb")
-        return {"languages": LANGUAGES, "current_language": language,
+        return {"languages": LANGUAGES, "current_language": language, "html_lang": html_lang, "rtl_languages": RTL,
                 "text_direction": text_direction(language)}
 
-    from .i18n import weekday_name
+    from .i18n import clock_range, left_to_right, list_of, weekday_name
 
     app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.filters["clock_range"] = clock_range
+    app.jinja_env.filters["list_of"] = list_of
+    app.jinja_env.filters["ltr"] = left_to_right
 
     @app.before_request
     def _clear_learner_language():

@@ -474,6 +474,8 @@ class SessionChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     group: Mapped[Group] = relationship(back_populates="changes")
+    # A code from services.session_reasons.REASONS (learners read it translated); `reason` is then a note.
+    reason_code: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
     __table_args__ = (
         UniqueConstraint("group_id", "occurrence_date"),

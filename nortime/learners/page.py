@@ -117,8 +117,26 @@ def edit_check(token):
         signup.save_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
         flow.clear()
         flash(_("Your rota is saved. The next plan uses it."), "success")
+        fit = learner_page.group_fit(learner, rota_state.get("rota"), draft.get("busy") or [], signup.today())
+        if fit is not None:
+            flash(group_fit_sentence(fit), "success" if fit.fits else "error")
         return redirect(url_for("learners.me", token=token))
     return render_check(flow, draft, form, step=None, learner=learner)
+
+
+def group_fit_sentence(fit) -> str:
+    """Whether her group still fits a changed rota, in one sentence with the shares."""
+    from flask_babel import format_percent
+
+    if fit.fits:
+        return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
+                 share=format_percent(fit.share), needed=format_percent(fit.needed))
+    return _("With this rota you can come to only %(share)s of your group's coming lessons, and %(needed)s are "
+             "needed. We look for another group for you at the next plan.",
+             share=format_percent(fit.share), needed=format_percent(fit.needed))
+
+
+bp.add_app_template_global(group_fit_sentence, "group_fit_sentence")
 
 
 @bp.route("/me/<token>/withdraw", methods=["GET", "POST"])

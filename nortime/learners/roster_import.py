@@ -1,8 +1,9 @@
 """Turn an .ics export of a work roster into a repeating rota.
 
 The roster's calendar weeks, from the Monday of its first shift to the week
-of its last one (at most MAX_WEEKS), become the rota's cycle, starting on
-that Monday. Timed events become shifts (one ending after midnight ends the
+of its last one (at most MAX_WEEKS), are read day by day (`days`); the
+shortest period that repeats in them, up to a few one-off changes, becomes
+the rota's cycle (`rota_cycle.find_cycle`). Timed events become shifts (one ending after midnight ends the
 next day); all-day events and events of 20 hours or more make the days they
 cover "away". Recurring events (RRULE, RDATE, EXDATE, moved occurrences) are
 expanded with dateutil inside that window.
@@ -20,12 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
+
+from .rota_cycle import Cycle, find_cycle, rota_of
 
 MAX_BYTES = 256 * 1024
 MAX_EVENTS = 500
 MAX_OCCURRENCES = 2000
-MAX_WEEKS = 8
+MAX_WEEKS = 12
 MAX_EXPANDED = 20_000  # dates one rule may yield from its DTSTART, before and inside the window
 AWAY_HOURS = 20  # an event this long is a day away, not a shift
 
@@ -42,13 +46,33 @@ class RosterError(ValueError):
 
 @dataclass(frozen=True)
 class ImportedRoster:
-    start: dt.date  # a Monday: the first day of the cycle
-    cycle: list = field(default_factory=list)
+    start: dt.date  # a Monday: the first day of `days`
+    days: list = field(default_factory=list)  # whole weeks, day by day, as the file shows them
     weeks: int = 1
     events: int = 0  # occurrences used
+    first: int = 0  # index in `days` of the first and the last day with a shift or away
+    last: int = 0
 
-    def rota(self) -> dict:
-        return {"start": self.start.isoformat(), "cycle": self.cycle}
+    @property
+    def shown(self) -> list:
+        """The days from the first to the last with a shift: what the export tells for sure."""
+        return self.days[self.first:self.last + 1]
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.first)
+
+    @cached_property
+    def found(self) -> Cycle:
+        return find_cycle(self.shown)
+
+    @property
+    def cycle(self) -> list:
+        return self.rota()["cycle"]
+
+    def rota(self, period: int | None = None) -> dict:
+        """The rota repeating the found period, or `period` days when the learner says otherwise."""
+        return rota_of(self.shown, self.first_day, period or self.found.period)
 
 
 def _local(value, zone: ZoneInfo) -> dt.datetime | dt.date:
@@ -180,7 +204,7 @@ def roster_from_ics(data: bytes, timezone: str = "Europe/Oslo", today: dt.date |
         raise RosterError("not_calendar") from None
     if not occurrences:
         raise RosterError("no_shifts")
-    return _cycle_from(occurrences, monday.date())
+    return _days_from(occurrences, monday.date())
 
 
 def roster_from_ics_within(seconds: float, data: bytes, timezone: str = "Europe/Oslo",
@@ -220,7 +244,7 @@ def _read_in_helper(sending, data: bytes, timezone: str, today: dt.date | None) 
     sending.close()
 
 
-def _cycle_from(occurrences: list, monday: dt.date) -> ImportedRoster:
+def _days_from(occurrences: list, monday: dt.date) -> ImportedRoster:
     last = max((o if not isinstance(o, dt.datetime) else o.date()) for o, _ in occurrences)
     weeks = min(MAX_WEEKS, (last - monday).days // 7 + 1)
     days = weeks * 7
@@ -255,6 +279,7 @@ def _cycle_from(occurrences: list, monday: dt.date) -> ImportedRoster:
     for day in cycle:
         if day != "away":
             day.sort()
-    if not any(day for day in cycle):
+    busy = [index for index, day in enumerate(cycle) if day]
+    if not busy:
         raise RosterError("no_shifts")
-    return ImportedRoster(start=monday, cycle=cycle, weeks=weeks, events=used)
+    return ImportedRoster(start=monday, days=cycle, weeks=weeks, events=used, first=busy[0], last=busy[-1])

@@ -53,3 +53,29 @@ def preset_description(preset_id: str) -> str:
 
 def shift_name(name: str) -> str:
     return str(SHIFT_TEXT.get(name, name))
+
+
+def weekly_times(slots) -> str:
+    """"Tuesday and Thursday at 18:00", or "Tuesday 17:00 and Thursday 18:00": what a group meets, the reader's way."""
+    from flask_babel import gettext as _
+    from markupsafe import Markup
+
+    from ..i18n import left_to_right, list_of, weekday_name
+
+    starts = {start for _day, start in slots}
+    if len(starts) == 1:
+        return Markup(_("%(days)s at %(time)s", days=list_of(weekday_name(day) for day, _start in slots),
+                        time=left_to_right(starts.pop())))
+    return Markup(list_of(Markup("%s %s") % (weekday_name(day), left_to_right(start)) for day, start in slots))
+
+
+def group_times(group) -> list[tuple[str, str]]:
+    """A group's weekly slots as (day, "HH:MM"), in week order, for `weekly_times`."""
+    return [(slot.day, slot.start.strftime("%H:%M")) for slot in sorted(group.slots, key=lambda s: (s.weekday, s.start))]
+
+
+def group_days(group) -> str:
+    """The group's weekdays, listed the reader's way ("tirsdag og torsdag"): with course and venue, its name."""
+    from ..i18n import list_of, weekday_name
+
+    return list_of(weekday_name(day) for day, _start in group_times(group))

@@ -1,6 +1,8 @@
 """Sign-up and the rota steps. Views parse the request, call one service, render."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -8,13 +10,18 @@ from ..rota_presets import PRESETS
 
 from ..extensions import limiter
 from ..services import signup
+from ..services.rota_days import weeks_from
 from . import bp
 from .flow import Flow
 from .forms import AboutForm, ActionForm, ConfirmForm, RotaChoiceForm, UploadForm
 from .roster_import import MAX_BYTES, MAX_WEEKS, RosterError, roster_from_ics_within
-from .texts import FIRST_DAY_TEXT, preset_description, preset_name, shift_name
+from .rota_cycle import COMMON_PERIODS, rota_of
+from .texts import FIRST_DAY_TEXT, group_days, group_times, preset_description, preset_name, shift_name, weekly_times
 
 SIGNUP = Flow("signup")
+bp.add_app_template_filter(weekly_times, "weekly_times")
+bp.add_app_template_global(group_times, "group_times")
+bp.add_app_template_global(group_days, "group_days")
 CUSTOM = "custom"
 UPLOAD = "upload"
 
@@ -91,6 +98,15 @@ def preset_pattern(preset) -> list[list[list[str]]]:
     return [days[i:i + 7] for i in range(0, len(days), 7)]
 
 
+def preset_defaults(preset_id: str) -> dict:
+    """The preset step's answers before anything is typed: the preset's shift times, week 1, from today."""
+    preset = PRESETS[preset_id]
+    answers = {"week": "1", "first_day": signup.today().isoformat()}
+    for shift in preset.shift_names:
+        answers[f"{shift}_from"], answers[f"{shift}_to"] = preset.default_times[shift]
+    return answers
+
+
 def rota_preset(flow: Flow, preset_id: str, learner=None):
     if (back := need_about(flow)) is not None:
         return back
@@ -102,11 +118,8 @@ def rota_preset(flow: Flow, preset_id: str, learner=None):
     answers = dict(saved.get("answers") or {}) if saved.get("method") == preset_id else {}
     if not answers and learner is not None:  # changing a rota made from this preset: start from it
         answers = signup.preset_answers_of(learner.rota, preset_id)
-    for shift in preset.shift_names:
-        answers.setdefault(f"{shift}_from", preset.default_times[shift][0])
-        answers.setdefault(f"{shift}_to", preset.default_times[shift][1])
-    answers.setdefault("week", "1")
-    answers.setdefault("first_day", signup.today().isoformat())
+    for key, value in preset_defaults(preset_id).items():
+        answers.setdefault(key, value)
     errors = {}
     if request.method == "POST" and form.validate():
         answers = {key: request.form.get(key, "")[:40] for key in answers}
@@ -122,23 +135,54 @@ def rota_preset(flow: Flow, preset_id: str, learner=None):
                            monday=signup.this_monday(), learner=learner), 200 if not errors else 422
 
 
+def custom_start(flow: Flow, learner=None) -> dict:
+    """Where the day-by-day builder starts: what was typed, else the preset asked for, the rota chosen, the stored one."""
+    saved = flow.draft().get("rota") or {}
+    if saved.get("method") == CUSTOM or flow.draft().get("custom"):
+        return dict(flow.draft().get("custom") or saved.get("answers") or {})
+    preset_id = request.args.get("from")
+    if preset_id in PRESETS and PRESETS[preset_id].weekly:
+        answers = saved.get("answers") if saved.get("method") == preset_id else {}
+        rota, errors = signup.rota_from_preset(preset_id, {**preset_defaults(preset_id), **(answers or {})})
+        if not errors:
+            return signup.custom_answers_of(rota)
+    if saved.get("rota"):
+        return signup.custom_answers_of(saved["rota"])
+    if learner is not None and learner.rota is not None:
+        return signup.custom_answers_of({"start": learner.rota.anchor.isoformat(), "cycle": learner.rota.cycle})
+    return {}
+
+
+def PRESET_DEFAULTS(preset_id: str) -> dict:
+    preset = PRESETS[preset_id]
+    answers = {"week": "1"}
+    for shift in preset.shift_names:
+        answers[f"{shift}_from"], answers[f"{shift}_to"] = preset.default_times[shift]
+    return answers
+
+
 def rota_custom(flow: Flow, learner=None):
+    """The day-by-day builder. Changing the number of weeks is a submit of the same form: nothing typed is lost."""
     if (back := need_about(flow)) is not None:
         return back
-    saved = flow.draft().get("rota") or {}
-    answers = dict(saved.get("answers") or {}) if saved.get("method") == CUSTOM else {}
+    answers = custom_start(flow, learner)
     raw_weeks = request.values.get("weeks") or answers.get("weeks") or "1"
     weeks = int(raw_weeks) if str(raw_weeks).isdigit() and 1 <= int(raw_weeks) <= signup.MAX_CUSTOM_WEEKS else 1
     form = ActionForm()
     errors = {}
-    if request.method == "POST" and request.form.get("save") and form.validate():
-        keys = [f"{part}_{i}" for i in range(weeks * 7) for part in ("kind", "from", "to")] + ["week"]
-        answers = {key: request.form.get(key, "")[:40] for key in keys}
-        answers["weeks"] = str(weeks)
-        rota, errors = signup.rota_from_custom(answers, weeks)
-        if not errors:
-            flow.save(rota={"method": CUSTOM, "rota": rota, "answers": answers})
-            return redirect(flow.url("busy"))
+    if request.method == "POST" and form.validate():
+        # The days the form showed come from the form; days of longer cycles typed before are kept,
+        # so that shrinking and growing again loses nothing.
+        raw_shown = request.form.get("shown", "")
+        shown = int(raw_shown) if raw_shown.isdigit() and 1 <= int(raw_shown) <= signup.MAX_CUSTOM_WEEKS else weeks
+        keys = [f"{part}_{i}" for i in range(shown * 7) for part in ("kind", "from", "to")] + ["week"]
+        answers = {**answers, **{key: request.form.get(key, "")[:40] for key in keys}, "weeks": str(weeks)}
+        flow.save(custom=answers)
+        if request.form.get("save"):
+            rota, errors = signup.rota_from_custom(answers, weeks)
+            if not errors:
+                flow.save(rota={"method": CUSTOM, "rota": rota, "answers": answers}, custom=None)
+                return redirect(flow.url("busy"))
     return render_template("learners/rota_custom.html", flow=flow, form=form, step=2, weeks=weeks,
                            max_weeks=signup.MAX_CUSTOM_WEEKS, answers=answers, errors=errors,
                            monday=signup.this_monday(), learner=learner), 200 if not errors else 422
@@ -174,14 +218,42 @@ def rota_upload(flow: Flow, learner=None):
         except RosterError as problem:
             error = ROSTER_ERRORS[problem.code](problem.params)
         else:
-            flow.save(rota={"method": "ics", "rota": roster.rota(), "weeks": roster.weeks, "events": roster.events})
-            return redirect(flow.url("busy"))
+            found = roster.found
+            flow.save(roster={"days": roster.shown, "first_day": roster.first_day.isoformat(), "period": found.period,
+                              "seen": found.seen_repeating, "changes": found.changes, "events": roster.events})
+            return redirect(flow.url("rota_repeat"))
     return render_template("learners/rota_upload.html", flow=flow, form=form, step=2, error=error,
                            max_weeks=MAX_WEEKS, kilobytes=MAX_BYTES // 1024, learner=learner), 200 if not error else 422
 
 
 # Reading a roster costs a helper process and up to ROSTER_IMPORT_SECONDS: a few tries an hour per address.
 UPLOAD_LIMIT = limiter.limit("10 per hour", methods=["POST"])
+
+
+def repeat_choices(found: int) -> list[int]:
+    """Cycle lengths the learner may choose instead of the one found: common rota lengths, and the found one."""
+    return sorted(COMMON_PERIODS | {found})
+
+
+def rota_repeat(flow: Flow, learner=None):
+    """Step 2 after an upload: "your rota repeats every 3 weeks", with four weeks to check, or another length."""
+    if (back := need_about(flow)) is not None:
+        return back
+    roster = flow.draft().get("roster")
+    if not roster:
+        return redirect(flow.url("rota_upload"))
+    choices = repeat_choices(roster["period"])
+    raw = request.values.get("period", "")
+    period = int(raw) if raw.isdigit() and int(raw) in choices else roster["period"]
+    first_day = dt.date.fromisoformat(roster["first_day"])
+    rota = rota_of(roster["days"], first_day, period)
+    form = ActionForm()
+    if request.method == "POST" and form.validate():
+        flow.save(rota={"method": "ics", "rota": rota, "period": period, "events": roster["events"]}, roster=None)
+        return redirect(flow.url("busy"))
+    weeks = weeks_from(rota["cycle"], dt.date.fromisoformat(rota["start"]), signup.today(), 4)
+    return render_template("learners/rota_repeat.html", flow=flow, form=form, step=2, roster=roster, period=period,
+                           choices=choices, weeks=weeks, learner=learner)
 
 
 def busy_step(flow: Flow, learner=None):
@@ -255,9 +327,14 @@ def render_check(flow: Flow, draft: dict, form, step: int, learner=None):
         or preset_name(method or "none")
     places = {value: label for group in signup.place_groups().values() for value, label in group}
     busy = [signup.busy_for_display(item) for item in draft.get("busy") or []]
+    fit = None
+    if learner is not None:
+        from ..services.learner_page import group_fit
+
+        fit = group_fit(learner, rota_state.get("rota"), draft.get("busy") or [], signup.today())
     return render_template("learners/check.html", flow=flow, form=form, step=step, about=about,
                            provider=provider, preview=result, method_name=method_name, rota_state=rota_state,
-                           busy=busy, place_name=places.get(about.get("home"), ""),
+                           busy=busy, place_name=places.get(about.get("home"), ""), group_fit=fit,
                            learner=learner), 200 if not form.errors else 422
 
 
@@ -277,6 +354,7 @@ def _register(kind: str, prefix: str, wrap):
     bp.add_url_rule(f"{prefix}/rota/custom", f"{kind}_rota_custom", wrap(rota_custom), methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/rota/upload", f"{kind}_rota_upload", UPLOAD_LIMIT(wrap(rota_upload)),
                     methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/rota/repeat", f"{kind}_rota_repeat", wrap(rota_repeat), methods=["GET", "POST"])
     bp.add_url_rule(f"{prefix}/busy", f"{kind}_busy", wrap(busy_step), methods=["GET", "POST"])
 
 

@@ -323,13 +323,15 @@ def group_sessions(group_id: int):
         try:
             if day is None:
                 raise publishing.PublishError(_("date: choose one of the group's sessions."))
+            reason_code = request.form.get("reason_code", "")
             if kind == "moved":
                 result = session_changes.move_session(group, day, request.form.get("reason", ""), new_start, new_end,
-                                                      user_id=current_user.id,
+                                                      user_id=current_user.id, reason_code=reason_code,
                                                       accept_absent=request.form.get("accept_absent") == "1")
             else:
                 result = publishing.change_session(group, day, kind, request.form.get("reason", ""),
-                                                   new_start=new_start, new_end=new_end, user_id=current_user.id)
+                                                   new_start=new_start, new_end=new_end, user_id=current_user.id,
+                                                   reason_code=reason_code)
         except publishing.PublishError as error:
             flash(str(error), "error")
         else:
@@ -341,9 +343,11 @@ def group_sessions(group_id: int):
                         "late. Tell the learners by text message or phone as well."), "warning")
         return redirect(url_for("providers.group_sessions", group_id=group_id))
     today = dt.date.today()
+    from ..services.session_reasons import REASONS
+
     undoable = {change.occurrence_date for change in group.changes if session_changes.can_undo(change)}
     return render_template("providers/sessions.html", group=group, sessions=sessions_of(group), today=today,
-                           end_time=review.end_time, undoable=undoable)
+                           end_time=review.end_time, undoable=undoable, reasons=REASONS)
 
 
 @bp.route("/groups/<int:group_id>/sessions/undo", methods=["POST"])

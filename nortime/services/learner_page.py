@@ -28,6 +28,7 @@ class LearnerStatus:
     explanation: Explanation | None = None
     feeds: dict | None = None
     attended_hours: float | None = None
+    clashes: dict = field(default_factory=dict)  # session start -> Blocker ("away" is a BusyPeriod's too)
 
 
 def learner_by_token(token: str) -> Learner | None:
@@ -56,6 +57,7 @@ def status_of(learner: Learner) -> LearnerStatus:
         group = placement.group
         status = LearnerStatus("placed", plan, group, placement, group_sessions(group),
                                feeds=feed_urls("learner", issue_feed_token(learner)))
+        status.clashes = session_clashes(status.sessions, rota_json(learner), learner_busy(learner))
         status.attended_hours = attended_hours(learner)
         return status
     unplaced = db.session.scalars(select(Unplacement).where(Unplacement.plan_id == plan.id,
@@ -63,6 +65,65 @@ def status_of(learner: Learner) -> LearnerStatus:
     if unplaced is not None:
         return LearnerStatus("unplaced", plan, explanation=explain(unplaced.reasons or [], learner, plan))
     return LearnerStatus("waiting", plan)  # signed up after this plan was made
+
+
+def rota_json(learner: Learner) -> dict | None:
+    rota = learner.rota
+    return {"start": rota.anchor.isoformat(), "cycle": rota.cycle} if rota is not None else None
+
+
+def learner_busy(learner: Learner) -> list[dict]:
+    return [{"start": busy.start.isoformat(), "end": busy.end.isoformat()} for busy in learner.busy_periods]
+
+
+def session_clashes(sessions: list, rota: dict | None, busy: list[dict]) -> dict:
+    """The sessions (by start) a rota shift, an away day or a one-off busy time overlaps, with what overlaps."""
+    import datetime as dt
+
+    from .rota_days import Blocker, clash_on
+
+    found = {}
+    start = dt.date.fromisoformat(rota["start"]) if rota else None
+    periods = [(dt.datetime.fromisoformat(b["start"]), dt.datetime.fromisoformat(b["end"])) for b in busy]
+    for session in sessions:
+        if session.status == "cancelled":
+            continue
+        begin, end = session.start.replace(tzinfo=None), session.end.replace(tzinfo=None)
+        blocker = clash_on(rota["cycle"], start, begin, end) if rota else None
+        if blocker is None and any(first < end and last > begin for first, last in periods):
+            blocker = Blocker(None, "busy", None)
+        if blocker is not None:
+            found[session.start] = blocker
+    return found
+
+
+@dataclass(frozen=True)
+class GroupFit:
+    """How much of her group's coming lessons a learner can attend with a (new) rota."""
+    share: float
+    needed: float
+    lessons: int
+
+    @property
+    def fits(self) -> bool:
+        return self.share + 1e-9 >= self.needed
+
+
+def group_fit(learner: Learner, rota: dict | None, busy: list[dict], today=None) -> GroupFit | None:
+    """With this rota and these busy times, the share of her published group's lessons from today (None: no group)."""
+    import datetime as dt
+
+    from .timetable import group_sessions, published_group_for
+
+    group = published_group_for(learner)
+    if group is None:
+        return None
+    today = today or dt.date.today()
+    coming = [s for s in group_sessions(group) if s.status != "cancelled" and s.start.date() >= today]
+    if not coming:
+        return None
+    clashing = session_clashes(coming, rota, busy)
+    return GroupFit((len(coming) - len(clashing)) / len(coming), group.course.min_attendance, len(coming))
 
 
 def withdraw(learner: Learner) -> None:

@@ -16,8 +16,8 @@ Kinds and their values:
     placed     course, venue, times, first (date), last (date)
     joined     course, venue, times, first (date)        (a seat taken after publishing)
     offer      course, venue, times, until (datetime)    (a freed seat offered from the waiting list)
-    cancelled  course, venue, day (date), reason
-    moved      course, venue, day (date), start, end (datetimes), reason
+    cancelled  course, venue, day (date), reason (staff's note), reason_code (session_reasons.REASONS)
+    moved      course, venue, day (date), start, end (datetimes), reason, reason_code
     reminder   course, venue, start (datetime)
     restored   course, venue, day (date), time (text "HH:MM")   (a cancellation or move undone)
 Dates and times are local (the term's zone); `session_at` (aware or UTC) marks a
@@ -41,6 +41,7 @@ from .. import mail, sms
 from ..links import personal_link
 from ..models import Learner
 from ..outbox import add_messages
+from .session_reasons import reason_text
 
 KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored")
 
@@ -124,12 +125,13 @@ def email_text(kind: str, name: str, values: dict) -> tuple[str, str]:
             return (_("Cancelled: %(course)s on %(day)s", course=values["course"], day=day),
                     _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is cancelled.\n"
                       "Reason: %(reason)s\n%(link)s\n", name=name, course=values["course"], venue=values["venue"],
-                      day=day, reason=values["reason"], link=link))
+                      day=day, reason=reason_text(values.get("reason_code"), values["reason"]), link=link))
         return (_("Moved: %(course)s on %(day)s", course=values["course"], day=day),
                 _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s is moved to "
                   "%(start)s–%(end)s.\nReason: %(reason)s\n%(link)s\n", name=name, course=values["course"],
                   venue=values["venue"], day=day, start=values["start"].strftime("%Y-%m-%d %H:%M"),
-                  end=values["end"].strftime("%H:%M"), reason=values["reason"], link=link))
+                  end=values["end"].strftime("%H:%M"),
+                  reason=reason_text(values.get("reason_code"), values["reason"]), link=link))
     if kind == "reminder":
         return (_("Reminder: %(course)s starts tomorrow", course=values["course"]),
                 _("Hello %(name)s,\n\nYour course %(course)s at %(venue)s starts tomorrow, %(start)s.\n\n"

@@ -23,6 +23,7 @@ from ..models import Group, Placement, Plan, PlanChange, SessionChange, utcnow
 from .messages import message_row, queue_messages
 from .planning import plan_violations, violations_text
 from .plans import live_plan, lock_term
+from .session_reasons import REASONS
 
 log = logging.getLogger(__name__)
 SHORT_NOTICE = dt.timedelta(hours=48)
@@ -66,7 +67,8 @@ def carry_session_changes(previous: Plan, plan: Plan) -> int:
                     and change.occurrence_date not in kept:
                 group.changes.append(SessionChange(occurrence_date=change.occurrence_date, kind=change.kind,
                                                    new_start=change.new_start, new_end=change.new_end,
-                                                   reason=change.reason, created_by_id=change.created_by_id))
+                                                   reason=change.reason, reason_code=change.reason_code,
+                                                   created_by_id=change.created_by_id))
                 carried += 1
     return carried
 
@@ -168,7 +170,7 @@ def _occurrence_start(group: Group, day: dt.date) -> dt.datetime | None:
 
 def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_start: dt.datetime | None = None,
                    new_end: dt.datetime | None = None, user_id: int | None = None,
-                   now: dt.datetime | None = None) -> ChangeResult:
+                   now: dt.datetime | None = None, reason_code: str = "") -> ChangeResult:
     """Cancel or move one session of a published group, tell its learners, and flag short notice.
 
     `new_start`/`new_end` are local wall-clock (naive) times for a move. Raises PublishError
@@ -179,8 +181,10 @@ def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_st
     if kind not in ("cancelled", "moved"):
         raise PublishError(_("kind: choose cancelled or moved."))
     reason = (reason or "").strip()
-    if not reason:
-        raise PublishError(_("reason: say why, in a few words; the learners will read it."))
+    if reason_code and reason_code not in REASONS:
+        raise PublishError(_("reason: choose a reason from the list."))
+    if not reason and (not reason_code or reason_code == "other"):
+        raise PublishError(_("reason: choose a reason from the list, or say why in a few words; the learners will read it."))
     start = _occurrence_start(group, day)
     if start is None:
         raise PublishError(_("date: %(day)s is not a session of this group.", day=day.isoformat()))
@@ -201,6 +205,7 @@ def change_session(group: Group, day: dt.date, kind: str, reason: str, *, new_st
         change = SessionChange(group=group, occurrence_date=day)
         db.session.add(change)
     change.kind, change.reason, change.new_start, change.new_end = kind, reason[:300], new_start, new_end
+    change.reason_code = reason_code
     change.created_by_id = user_id
     change.created_at = utcnow()
     earliest = min(start, new_start.replace(tzinfo=zone)) if new_start is not None else start
@@ -215,7 +220,7 @@ def notify_change(group: Group, change: SessionChange, session_at: dt.datetime) 
     """Queue a message about one cancelled or moved session to the group's learners who asked for such
     messages, each in their language; returns how many were queued (no commit: the change's own)."""
     values = {"course": group.course.name, "venue": group.venue.name, "day": change.occurrence_date,
-              "reason": change.reason}
+              "reason": change.reason, "reason_code": change.reason_code}
     if change.kind == "moved":
         values.update(start=change.new_start, end=change.new_end)
     stamp = change.created_at.strftime("%Y%m%d%H%M%S%f")

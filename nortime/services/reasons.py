@@ -13,7 +13,7 @@ from flask_babel import format_percent, gettext as _, ngettext
 from sqlalchemy import select
 
 from ..db import db
-from ..i18n import weekday_name
+from ..i18n import list_of, on_weekday, weekday_name
 from .rota_days import Blocker, blockers_for_slot, clock_minutes, clock_text
 from ..models import WEEKDAYS, Group, Venue
 
@@ -105,12 +105,10 @@ def _gap(learner, venue: Venue | None) -> int:
 
 
 def _when_list(slots: list[tuple[int, int]]) -> str:
-    """"Tuesday 18:00 and Thursday 18:00", joined the way the reader's language joins lists."""
-    from babel.lists import format_list
-    from flask_babel import get_locale
-
-    labels = [_("%(day)s %(time)s", day=weekday_name(day), time=clock_text(start)) for day, start in slots]
-    return format_list(labels, locale=get_locale() or "nb") if labels else ""
+    """"on Tuesday at 18:00 and on Thursday at 18:00": the weekday in the form the sentence needs, the
+    list joined the way the reader's language joins lists."""
+    labels = [_("%(on_day)s at %(time)s", on_day=on_weekday(day), time=clock_text(start)) for day, start in slots]
+    return list_of(labels) if labels else ""
 
 
 def _venue_name(venue: Venue | None) -> str:
@@ -206,25 +204,29 @@ def _one(reason: Mapping, learner, plan) -> list[str]:
                                     if group is not None else [])
     if code == "group_full":
         if group is not None and slots:
-            return [_("The group on %(when)s at %(venue)s fits your times, but it is full.",
+            return [_("The group %(when)s at %(venue)s fits your times, but it is full.",
                       when=_when_list(slots), venue=_venue_name(venue))]
         if slots and venue is not None:
-            return [_("A new group on %(when)s at %(venue)s would fit you, but every room there is taken then.",
+            return [_("A new group %(when)s at %(venue)s would fit you, but every room there is taken then.",
                       when=_when_list(slots), venue=_venue_name(venue))]
         return [_("The group that fits your times is full.")]
     if code == "too_few_for_group":
         count, needed = details.get("learners"), details.get("needed", details.get("min_group"))
         if slots and venue is not None and count is not None and needed is not None:
-            return [_("Only %(count)s people on the waiting list can come on %(when)s at %(venue)s. "
-                      "A group needs %(needed)s more.", count=count, when=_when_list(slots),
-                      venue=_venue_name(venue), needed=needed)]
+            # Two sentences, each with its own count: each language's plural rules ("4 людини", "5 людей").
+            return [ngettext("Only %(num)s person on the waiting list can come %(when)s at %(venue)s.",
+                             "Only %(num)s people on the waiting list can come %(when)s at %(venue)s.", int(count),
+                             when=_when_list(slots), venue=_venue_name(venue))
+                    + " " + ngettext("A group needs %(num)s more person.", "A group needs %(num)s more people.",
+                                     int(needed))]
         if details.get("min_group"):
-            return [_("Too few people can come at the times that fit you. A group needs at least %(count)s people.",
-                      count=details["min_group"])]
+            return [_("Too few people can come at the times that fit you.") + " "
+                    + ngettext("A group needs at least %(num)s person.", "A group needs at least %(num)s people.",
+                               int(details["min_group"]))]
         return [_("Too few people can come at the times that fit you.")]
     if code == "no_teacher":
         if slots and venue is not None:
-            return [_("A group on %(when)s at %(venue)s would fit you, but no teacher is free then.",
+            return [_("A group %(when)s at %(venue)s would fit you, but no teacher is free then.",
                       when=_when_list(slots), venue=_venue_name(venue))]
         return [_("No teacher is free at the times that fit you.")]
     if code == "locked_out":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 AWAY = "away"
 MINUTES_PER_DAY = 24 * 60
@@ -108,3 +108,18 @@ def blockers_for_slot(cycle: list, start: date, weekday: int, slot_start: int, m
                 if begin < session_end + gap and end > session_begin - gap and blocker not in found:
                     found.append(blocker)
     return found
+
+
+def clash_on(cycle: list, start: date, begin: datetime, end: datetime) -> Blocker | None:
+    """The shift or away day of the rota that overlaps a session from `begin` to `end` (naive local times), if any."""
+    if not cycle:
+        return None
+    index = (begin.date() - start).days
+    midnight = datetime.combine(begin.date(), datetime.min.time())
+    for offset in (-1, 0, 1):
+        for first, last, blocker in _intervals(cycle, index + offset):
+            shift_begin = midnight + timedelta(days=offset, minutes=first)
+            shift_end = midnight + timedelta(days=offset, minutes=last)
+            if shift_begin < end and shift_end > begin:
+                return blocker
+    return None

@@ -94,7 +94,7 @@ def learners_who_cannot_come(group: Group, start: dt.datetime, end: dt.datetime)
 
 def move_session(group: Group, day: dt.date, reason: str, new_start: dt.datetime | None,
                  new_end: dt.datetime | None, *, user_id: int | None = None, accept_absent: bool = False,
-                 now: dt.datetime | None = None) -> ChangeResult:
+                 now: dt.datetime | None = None, reason_code: str = "") -> ChangeResult:
     """Move one session after checking it like a planned one (see the module docstring); PublishError says why not."""
     if new_start is not None and new_end is not None and new_end > new_start:
         zone = ZoneInfo(group.plan.term.timezone)
@@ -107,7 +107,7 @@ def move_session(group: Group, day: dt.date, reason: str, new_start: dt.datetime
             raise PublishError(_("Learners: %(n)d cannot come then: %(who)s. Tick “move it anyway” to accept that.",
                                  n=len(absent), who="; ".join(absent)))
     return publishing.change_session(group, day, "moved", reason, new_start=new_start, new_end=new_end,
-                                     user_id=user_id, now=now)
+                                     user_id=user_id, now=now, reason_code=reason_code)
 
 
 def can_undo(change: SessionChange, now: dt.datetime | None = None) -> bool:

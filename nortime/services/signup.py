@@ -191,10 +191,16 @@ def preset_answers_of(rota: Rota | None, preset_id: str) -> dict[str, str]:
 
 
 def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | None, dict[str, str]]:
-    """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number)."""
+    """A rota built day by day: "kind_<i>" (off, shift, away), "from_<i>", "to_<i>", and "week" (this week's number).
+
+    Each error names the week and the day it is about.
+    """
+    from ..i18n import weekday_name
+
     errors: dict[str, str] = {}
     cycle: list = []
     for index in range(weeks * 7):
+        where = {"week": index // 7 + 1, "day": weekday_name(index % 7)}
         kind = answers.get(f"kind_{index}") or "off"
         if kind == "off":
             cycle.append([])
@@ -203,14 +209,15 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
         elif kind == "shift":
             start, end = _normal_clock(answers.get(f"from_{index}", "")), _normal_clock(answers.get(f"to_{index}", ""))
             if start is None:
-                errors[f"from_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+                errors[f"from_{index}"] = _("Week %(week)s, %(day)s: write when the shift starts, like 07:30.", **where)
             if end is None:
-                errors[f"to_{index}"] = _("Write the time as hours and minutes, like 07:30 or 22:00.")
+                errors[f"to_{index}"] = _("Week %(week)s, %(day)s: write when the shift ends, like 15:30.", **where)
             if start and end and start == end:
-                errors[f"to_{index}"] = _("A shift cannot start and end at the same time.")
+                errors[f"to_{index}"] = _("Week %(week)s, %(day)s: a shift cannot start and end at the same time.",
+                                          **where)
             cycle.append([[start, end]])
         else:
-            errors[f"kind_{index}"] = _("Choose day off, work or away.")
+            errors[f"kind_{index}"] = _("Week %(week)s, %(day)s: choose day off, work or away.", **where)
             cycle.append([])
     raw = str(answers.get("week", "1"))
     if not raw.isdigit() or not 1 <= int(raw) <= weeks:
@@ -221,6 +228,28 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
         return None, errors
     start = this_monday() - dt.timedelta(days=7 * (int(raw) - 1))
     return {"start": start.isoformat(), "cycle": cycle}, {}
+
+
+def custom_answers_of(rota: Mapping | None) -> dict[str, str]:
+    """The day-by-day builder's answers that rebuild a rota of whole weeks (empty for another rota).
+
+    So that "my rota is a little different" starts from the rota chosen or stored, not from blank days.
+    """
+    if not rota or not rota.get("cycle") or len(rota["cycle"]) % 7 or len(rota["cycle"]) > 7 * MAX_CUSTOM_WEEKS:
+        return {}
+    cycle = rota["cycle"]
+    answers = {"weeks": str(len(cycle) // 7)}
+    for index, day in enumerate(cycle):
+        if day == AWAY:
+            answers[f"kind_{index}"] = "away"
+        elif day:
+            answers[f"kind_{index}"] = "shift"
+            answers[f"from_{index}"], answers[f"to_{index}"] = day[0][0], day[0][1]
+        else:
+            answers[f"kind_{index}"] = "off"
+    start = dt.date.fromisoformat(str(rota["start"]))
+    answers["week"] = str((this_monday() - start).days // 7 % (len(cycle) // 7) + 1)
+    return answers
 
 
 def busy_from_rows(answers: Mapping[str, str]) -> tuple[list[dict], dict[str, str]]:
@@ -270,20 +299,49 @@ def busy_for_display(item: Mapping) -> tuple[dt.date, str | None, str | None]:
 
 
 @dataclass(frozen=True)
-class FreeSlot:
-    day: str
-    start: str
-    share: float  # best attendable share over the venues in reach
-    fits: bool  # at least the course's min_attendance somewhere in reach
-    venue: str  # name of the venue with the best share
+class WeeklyTimes:
+    """What a group would meet every week: one start per weekday, e.g. Tuesday and Thursday 18:00."""
+    slots: tuple[tuple[str, str], ...]  # ("tue", "18:00"), in week order
+    share: float  # of the term's lessons at these times, the part the learner's rota and busy days allow
+
+
+@dataclass(frozen=True)
+class CourseOption:
+    """One course at one venue, as the learner would meet it, and whether she can attend enough of it."""
+    course: str
+    level: str
+    venue: str
+    sessions_per_week: int
+    minutes_away: int  # driving time from home, one way
+    in_reach: bool  # within the learner's travel time
+    min_share: float  # the course's minimum attendable share
+    fitting: tuple[WeeklyTimes, ...] = ()  # weekly times she can attend enough of, best first
+    best: WeeklyTimes | None = None  # the best weekly times, fitting or not
+
+    @property
+    def fits(self) -> bool:
+        return bool(self.fitting)
 
 
 @dataclass(frozen=True)
 class Preview:
     weeks: list[list[RotaDay]]
-    slots: list[FreeSlot] = field(default_factory=list)
+    options: list[CourseOption] = field(default_factory=list)  # in reach first, fitting first, nearest first
     term_name: str | None = None
-    checked: bool = False  # False when the course times could not be checked (no term, no courses)
+    checked: bool = False  # False when the course times could not be checked (no term, no course at the level)
+    max_travel: int = 0
+
+    @property
+    def in_reach(self) -> list[CourseOption]:
+        return [option for option in self.options if option.in_reach]
+
+    @property
+    def fitting(self) -> list[CourseOption]:
+        return [option for option in self.options if option.fits]
+
+    @property
+    def nearest_out_of_reach(self) -> CourseOption | None:
+        return min((o for o in self.options if not o.in_reach), key=lambda o: o.minutes_away, default=None)
 
 
 def draft_learner_json(about: Mapping, rota: Mapping | None, busy: list) -> dict:
@@ -296,8 +354,14 @@ def draft_learner_json(about: Mapping, rota: Mapping | None, busy: list) -> dict
     return entry
 
 
-def free_slots(provider: Provider, learner: Mapping) -> tuple[list[FreeSlot], str | None, bool]:
-    """For each candidate course time of the provider's term: how much of it this learner could attend."""
+def course_options(provider: Provider, learner: Mapping) -> tuple[list[CourseOption], str | None, bool]:
+    """Every course of the learner's level at every venue: how far, and which weekly times she can attend enough of.
+
+    The weekly times are those a group of the course could meet (one candidate slot
+    per day, as many days as the course meets a week, within the venue's hours).
+    """
+    from itertools import combinations
+
     from solver.availability import compute_availability
     from solver.problem import InvalidProblem, read_problem
     from solver.travel import travel_matrix
@@ -318,35 +382,43 @@ def free_slots(provider: Provider, learner: Mapping) -> tuple[list[FreeSlot], st
         return [], term.name, False
     places, travel = travel_matrix(problem)
     home = places[learner["home"]]
-    reachable = [v for v, venue in enumerate(problem.venues)
-                 if travel[home, places[venue.place]] <= learner["max_travel_minutes"]]
     availability = compute_availability(problem, [index])
-    found = []
-    for s, slot in enumerate(problem.slots):
-        best = (0.0, False, "")
-        for course in courses:
-            for v in reachable:
-                venue = problem.venues[v]
-                if venue.id not in course.venues:
-                    continue
-                share = availability.share(0, v, course.session_minutes, [s])
-                candidate = (share, share >= course.min_attendance, venue.name)
-                if candidate[:2] > best[:2]:
-                    best = candidate
-        found.append(FreeSlot(slot.to_json()["day"], slot.to_json()["start"], *best))
-    return found, term.name, bool(reachable)
+    venues = {venue.id: v for v, venue in enumerate(problem.venues)}
+    options = []
+    for course in courses:
+        for venue_id in course.venues:
+            v = venues[venue_id]
+            venue = problem.venues[v]
+            minutes = int(travel[home, places[venue.place]])
+            in_reach = minutes <= learner["max_travel_minutes"]
+            weekly = []
+            if in_reach:
+                open_slots = [s for s, slot in enumerate(problem.slots)
+                              if any(w.contains(slot.day, slot.start, course.session_minutes) for w in venue.open)]
+                for combo in combinations(open_slots, course.sessions_per_week):
+                    if len({problem.slots[s].day for s in combo}) < len(combo):
+                        continue
+                    times = tuple((problem.slots[s].to_json()["day"], problem.slots[s].to_json()["start"])
+                                  for s in sorted(combo, key=lambda s: (problem.slots[s].day, problem.slots[s].start)))
+                    weekly.append(WeeklyTimes(times, availability.share(0, v, course.session_minutes, combo)))
+            weekly.sort(key=lambda w: -w.share)
+            fitting = tuple(w for w in weekly if w.share + 1e-9 >= course.min_attendance)
+            options.append(CourseOption(course.name, course.level, venue.name, course.sessions_per_week, minutes,
+                                        in_reach, course.min_attendance, fitting, weekly[0] if weekly else None))
+    options.sort(key=lambda o: (not o.in_reach, not o.fits, o.minutes_away, o.course))
+    return options, term.name, True
 
 
 def preview(about: Mapping, rota: Mapping | None, busy: list, provider: Provider | None) -> Preview:
-    """Four weeks of the rota from this week, and which candidate course times it leaves free."""
+    """Four weeks of the rota from this week, and which courses' weekly times it lets the learner attend."""
     first = today()
     cycle = rota["cycle"] if rota else []
     start = dt.date.fromisoformat(rota["start"]) if rota else first
     weeks = weeks_from(cycle, start, first, 4)
     if provider is None:
         return Preview(weeks)
-    slots, term_name, checked = free_slots(provider, draft_learner_json(about, rota, busy))
-    return Preview(weeks, slots, term_name, checked)
+    options, term_name, checked = course_options(provider, draft_learner_json(about, rota, busy))
+    return Preview(weeks, options, term_name, checked, int(about["travel"]))
 
 
 # --- storing ------------------------------------------------------------------------

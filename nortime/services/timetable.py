@@ -16,6 +16,7 @@ from ..db import db
 from ..links import feed_links
 from ..models import FeedToken, Group, Learner, Placement, Teacher
 from .plans import current_live_plan, of_live_plans
+from .session_reasons import reason_text
 
 STATUSES = ("confirmed", "cancelled", "moved")
 FEED_KINDS = ("learner", "teacher", "group", "venue", "municipality", "provider")
@@ -78,10 +79,12 @@ def group_sessions(group: Group) -> list[Session]:
             if change is None:
                 sessions.append(Session(group.id, day, start, end, "confirmed"))
             elif change.kind == "cancelled":
-                sessions.append(Session(group.id, day, start, end, "cancelled", change.reason or ""))
+                sessions.append(Session(group.id, day, start, end, "cancelled",
+                                        reason_text(change.reason_code, change.reason)))
             else:
                 sessions.append(Session(group.id, day, change.new_start.replace(tzinfo=zone),
-                                        change.new_end.replace(tzinfo=zone), "moved", change.reason or ""))
+                                        change.new_end.replace(tzinfo=zone), "moved",
+                                        reason_text(change.reason_code, change.reason)))
     sessions.sort(key=lambda session: (session.start.astimezone(dt.timezone.utc), session.group_id))
     return sessions
 

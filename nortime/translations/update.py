@@ -1,4 +1,4 @@
-"""Extract every translatable text, merge it into the six catalogues, and (with --compile) compile them.
+"""Extract every translatable text, merge it into the nine catalogues, and (with --compile) compile them.
 
 Run from the repository root: python nortime/translations/update.py [--compile]
 English is the source language: its catalogue is filled with the source texts.
@@ -16,9 +16,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "nortime" / "translations"
-LANGUAGES = ("nb", "en", "pl", "lt", "uk", "ar")
+LANGUAGES = ("nb", "en", "pl", "lt", "uk", "ar", "ti", "so", "fa_AF")
 LANGUAGE_TEAMS = {"nb": "Norsk bokmål", "en": "English", "pl": "Polski", "lt": "Lietuvių", "uk": "Українська",
-                  "ar": "العربية"}
+                  "ar": "العربية", "ti": "ትግርኛ", "so": "Soomaali", "fa_AF": "دری"}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "lazy_ngettext": (1, 2)}
 

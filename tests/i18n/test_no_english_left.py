@@ -39,7 +39,7 @@ def visible_text(page: bytes) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-@pytest.mark.parametrize("language", ["pl", "ar"])
+@pytest.mark.parametrize("language", ["pl", "ar", "ti", "fa_AF"])
 def test_whole_learner_journey_has_no_english(app, client, language):
     from nortime.db import db
     from nortime.models import Group, GroupSlot, Learner, Placement, Plan, Term
@@ -87,6 +87,6 @@ def test_whole_learner_journey_has_no_english(app, client, language):
     for page in pages:
         assert page.status_code in (200, 422), page.status_code
         text = visible_text(page.data)
-        assert f'lang="{language}"' in page.data.decode()
+        assert f'lang="{language.replace("_", "-")}"' in page.data.decode()
         leaked = [sentence for sentence in sentences if sentence in text]
         assert not leaked, f"English on a {language} page: {leaked[:3]}"

@@ -1,6 +1,7 @@
 """The personal page: status, reasons, edits, withdraw, download, delete (feeds go 410), link by e-mail."""
 import datetime as dt
 import json
+import re
 
 from sqlalchemy import func, select
 
@@ -195,7 +196,8 @@ def test_edit_rota_by_custom_cycle_and_by_roster_file(region, learner_token, cli
               b"DTSTART:20270112T070000\r\nDTEND:20270112T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     response = client.post(f"{base}/rota/upload", data={"roster": (io.BytesIO(roster), "r.ics")},
                            content_type="multipart/form-data")
-    assert response.headers["Location"].endswith(f"{base}/busy")
+    assert response.headers["Location"].endswith(f"{base}/rota/repeat")
+    assert client.post(f"{base}/rota/repeat").headers["Location"].endswith(f"{base}/busy")
     client.post(f"{base}/busy", data={})
     assert client.post(f"{base}/rota/check").status_code == 302
     with region.app_context():
@@ -219,3 +221,41 @@ def test_changing_a_preset_rota_starts_from_the_stored_times_and_week(region, le
     page = client.get(f"/me/{learner_token}/rota/preset/health_3week").data.decode()
     assert 'value="22:15"' in page and 'value="07:15"' in page
     assert '<option value="3" selected>' in page
+
+
+def test_placed_page_names_the_group_in_words_and_explains_subscribing_per_phone(region, learner_token, client):
+    publish_plan(region, learner_token, placed=True)
+    page = client.get(f"/me/{learner_token}?lang=en").data.decode()
+    assert "mtvo-a2-finnsnes-vo-1" not in page
+    assert "Norsk A2 · Midt-Troms voksenopplæring Finnsnes · Thursday" in page
+    for heading in ("iPhone or iPad", "Android phone or Google Calendar", "Outlook"):
+        assert f"<h4>{heading}</h4>" in page
+    assert re.search(r'id="feed-address" type="text" readonly dir="ltr" value="https?://[^"]+\.ics', page)
+
+
+def edit_rota_to(client, token, days: dict) -> str:
+    base = f"/me/{token}"
+    client.post(f"{base}/rota/custom", data={"save": "1", "weeks": "1", "shown": "1", "week": "1", **days})
+    client.post(f"{base}/busy", data={})
+    return client.get(f"{base}/rota/check?lang=en").data.decode()
+
+
+def test_after_a_rota_edit_the_page_says_at_once_whether_the_group_still_fits(region, learner_token, client):
+    publish_plan(region, learner_token, placed=True)
+    base = f"/me/{learner_token}"
+    thursday_evenings = {"kind_3": "shift", "from_3": "14:00", "to_3": "22:00"}
+    check = edit_rota_to(client, learner_token, thursday_evenings)
+    assert "With this rota you can come to only 0% of your group&#39;s coming lessons, and 75% are needed." in check
+    saved = client.post(f"{base}/rota/check", follow_redirects=True).data.decode()
+    assert "We look for another group for you at the next plan." in saved
+    # Every lesson not cancelled is marked with what clashes.
+    assert saved.count('class="session-confirmed session-clash"') == saved.count("session-confirmed")
+    assert re.search(r'Your rota: you work <bdi dir="ltr">14:00\W+22:00</bdi>\.', saved)
+    assert "Your rota clashes with" in saved
+
+    office = {f"kind_{d}": "shift" for d in range(5)} | {f"from_{d}": "08:00" for d in range(5)} \
+        | {f"to_{d}": "16:00" for d in range(5)}
+    assert "Your group still fits your rota: you can come to 100% of its coming lessons (75% needed)." \
+        in edit_rota_to(client, learner_token, office)
+    saved = client.post(f"{base}/rota/check", follow_redirects=True).data.decode()
+    assert "Your group still fits your rota" in saved and "session-clash" not in saved

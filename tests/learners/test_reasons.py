@@ -1,4 +1,5 @@
 """describe_reasons: the optimizer's codes in plain, translated sentences naming the rota week."""
+import pytest
 from flask_babel import force_locale
 
 from nortime.db import db
@@ -91,7 +92,8 @@ def test_the_optimizers_own_details_are_read(region, learner_token):
     assert "You could come to 50% of the lessons. The course asks for at least 75%." in text
     assert "the class times clash with" in text and "40%" in text
     assert "45 minutes from Silsand. You can travel up to 30 minutes." in text
-    assert "Only 2 people on the waiting list can come on Tuesday 18:00 and Thursday 18:00" in text
+    assert "Only 2 people on the waiting list can come on Tuesday at 18:00 and on Thursday at 18:00" in text
+    assert "A group needs 3 more people." in text
     assert "no teacher is free then" in text
     assert "fits your times, but it is full" in text and "every room there is taken then" in text
     with region.test_request_context("/?lang=en"):
@@ -123,3 +125,24 @@ def test_a_reason_names_the_group_of_its_own_plan_not_a_newer_draft(region, lear
         draft = describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plans["draft"]))
     assert "Tuesday 18:00" in live[0] and "Saturday" not in live[0]
     assert "Saturday 18:00" in draft[0]
+
+
+@pytest.mark.parametrize("language, count, expected", [
+    ("uk", 4, ["Лише 4 людини зі списку очікування можуть прийти в суботу о 10:00",
+               "Групі потрібно ще 2 людини."]),
+    ("uk", 5, ["Лише 5 людей зі списку очікування можуть прийти в суботу о 10:00"]),
+    ("uk", 1, ["Лише 1 людина зі списку очікування може прийти в суботу о 10:00"]),
+    ("pl", 4, ["Tylko 4 osoby z listy oczekujących mogą przyjść w sobotę o 10:00"]),
+    ("pl", 5, ["Tylko 5 osób z listy oczekujących może przyjść w sobotę o 10:00"]),
+    ("lt", 4, ["Tik 4 žmonės iš laukiančiųjų sąrašo gali ateiti šeštadienį 10:00"]),
+    ("nb", 4, ["Bare 4 personer på ventelisten kan komme på lørdag kl. 10:00"]),
+])
+def test_reasons_use_each_languages_plural_and_the_weekday_form_the_sentence_needs(region, learner_token, language,
+                                                                                   count, expected):
+    reason = {"code": "too_few_for_group", "details": {"course": "mtvo-a2", "venue": "finnsnes-vo", "learners": count,
+                                                       "needed": 2, "slots": [{"day": "sat", "start": "10:00"}]}}
+    with region.test_request_context(f"/?lang={language}"):
+        text = " ".join(describe_reasons([reason], _learner(learner_token)))
+    for part in expected:
+        assert part in text
+    assert "в субота" not in text and "4 людей" not in text

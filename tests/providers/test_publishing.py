@@ -167,3 +167,28 @@ def test_publishing_mails_only_learners_whose_group_is_new_or_changed(demo_app, 
         publishing.publish(plan)
         second = next(g for g in plan.groups if g.key != first.groups[0].key)
         assert sorted(to for to, _, _ in mailbox) == sorted(p.learner.email for p in second.placements)
+
+
+def test_a_reason_chosen_from_the_list_reaches_each_learner_in_her_language(demo_app):
+    from flask_babel import force_locale
+
+    from nortime.services.timetable import group_sessions
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = publishing.publish(_draft())
+        group = plan.groups[0]
+        day = _next_session(group, after=dt.date(2027, 3, 1))
+        now = dt.datetime(2027, 2, 1, tzinfo=OSLO)
+        with pytest.raises(publishing.PublishError):
+            publishing.change_session(group, day, "cancelled", "", reason_code="no-such-reason", now=now)
+        with pytest.raises(publishing.PublishError):  # "another reason" needs the note
+            publishing.change_session(group, day, "cancelled", "", reason_code="other", now=now)
+        publishing.change_session(group, day, "cancelled", "Ny lærer fra mars.", reason_code="teacher_ill", now=now)
+        for language, text in (("uk", "Викладач захворів."), ("ar", "المعلم مريض."), ("pl", "Nauczyciel jest chory."),
+                               ("nb", "Læreren er syk.")):
+            with force_locale(language):
+                reason = next(s.reason for s in group_sessions(group) if s.occurrence_date == day)
+            assert reason == f"{text} Ny lærer fra mars."
+        # A new plan keeps the chosen reason.
+        same = next(g for g in publishing.publish(_draft()).groups if g.key == group.key)
+        assert [(c.reason_code, c.reason) for c in same.changes] == [("teacher_ill", "Ny lærer fra mars.")]

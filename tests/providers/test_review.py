@@ -162,6 +162,24 @@ def test_publish_and_cancel_one_session_from_the_pages(demo_app, staff, login):
         assert (change.kind, change.reason, change.occurrence_date.isoformat()) == ("cancelled", "Storm", day)
 
 
+def test_staff_choose_a_cancellation_reason_from_a_translated_list(demo_app, staff, login):
+    plan_id = _draft(demo_app)
+    client = in_english(login(staff))
+    client.post(f"/provider/plans/{plan_id}/publish")
+    with demo_app.test_request_context():
+        group_id = db.session.get(Plan, plan_id).groups[0].id
+    page = client.get(f"/provider/groups/{group_id}/sessions").get_data(as_text=True)
+    assert '<select name="reason_code" required>' in page and '<option value="teacher_ill">The teacher is ill.' in page
+    day = _first_date(page)
+    shown = client.post(f"/provider/groups/{group_id}/sessions", data={"date": day, "kind": "cancelled",
+                                                                       "reason_code": "weather"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "cancelled: Bad weather or closed roads." in shown
+    with demo_app.test_request_context():
+        change = db.session.scalar(select(SessionChange).where(SessionChange.group_id == group_id))
+        assert (change.reason_code, change.reason) == ("weather", "")
+
+
 def _first_date(page: str) -> str:
     marker = 'name="date" value="'
     start = page.index(marker) + len(marker)
