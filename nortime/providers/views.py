@@ -215,7 +215,7 @@ def publish(plan_id: int):
         if plan_row.status != "draft":
             return redirect(url_for("providers.plan_review", plan_id=plan_id))
         _load_everything(plan_row)
-        live = planning.published_plan(plan_row.provider, plan_row.term)
+        live = live_plan(plan_row.provider, plan_row.term)
         if live is not None:
             _load_everything(live)
         refused = request.method == "POST"
@@ -225,7 +225,7 @@ def publish(plan_id: int):
         return render_template("providers/publish.html", plan=plan_row, change=preview(plan_row, live),
                                end_time=review.end_time), 400 if refused else 200
     try:
-        publishing.publish(plan_row)
+        publishing.publish(plan_row, user_id=current_user.id)
     except publishing.PublishError as error:
         flash(str(error), "error")
         return redirect(url_for("providers.plan_review", plan_id=plan_id))

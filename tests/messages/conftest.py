@@ -97,7 +97,8 @@ def placed(region):
     from sqlalchemy import select
 
     from nortime.db import db
-    from nortime.models import Group, GroupSlot, Learner, Placement, Plan, Provider, Term, Venue
+    from nortime.models import (Group, GroupSlot, Learner, Placement, Plan, Provider, Teacher, TeacherAvailability,
+                                Term, Venue)
 
     with region.app_context():
         provider = db.session.scalars(select(Provider).where(Provider.slug == "mtvo")).one()
@@ -109,7 +110,11 @@ def placed(region):
         plan = Plan(provider=provider, term=term, status="draft")
         venue = db.session.scalars(select(Venue).where(Venue.slug == "finnsnes-vo")).one()
         course = next(c for c in provider.courses if c.level == "A2")
-        group = Group(plan=plan, key="mtvo-a2-finnsnes-vo-1", course=course, venue=venue, sessions=42)
+        # A teacher free on those evenings: publishing refuses a plan that breaks a hard rule (solver.verify).
+        teacher = Teacher(slug="kari-a2", provider=provider, name="Kari Lærer", home_place_id="finnsnes", levels="A2",
+                          availability=[TeacherAvailability(days="tue,thu", start=dt.time(17, 0), end=dt.time(21, 0))])
+        group = Group(plan=plan, key="mtvo-a2-finnsnes-vo-1", course=course, venue=venue, sessions=42,
+                      teacher=teacher)
         group.slots = [GroupSlot(day="tue", weekday=1, start=dt.time(18, 0)),
                        GroupSlot(day="thu", weekday=3, start=dt.time(18, 0))]
         ola = Learner(provider=provider, name="Ola Nordmann", phone="+4791234567", language="nb",

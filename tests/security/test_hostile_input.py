@@ -40,7 +40,7 @@ def world(tmp_path_factory):
     from nortime.demo import load_demo
     from nortime.models import Learner, Provider, SolveRun, User
     from nortime.services import planning, publishing
-    from nortime.services.timetable import feed_urls
+    from nortime.services.timetable import issue_feed_token
     from tests.coordinators.conftest import root_conftest
     from tests.providers.conftest import hand_solution
 
@@ -61,7 +61,7 @@ def world(tmp_path_factory):
             draft = planning.apply_solution(run)
             group = published.groups[0]
             learner = db.session.scalar(select(Learner).where(Learner.provider_id == provider.id))
-            feed_urls("learner", learner)  # issues the learner's feed token
+            issue_feed_token(learner)
             password = generate_password_hash("correct horse 1", method="pbkdf2:sha256:1000")
             db.session.add_all([User(email=f"{role}@example.org", name=role, role=role, password_hash=password,
                                      provider_id=provider.id if role == "provider_staff" else None)
