@@ -123,8 +123,8 @@ def test_a_reason_names_the_group_of_its_own_plan_not_a_newer_draft(region, lear
     with region.test_request_context("/?lang=en"):
         live = describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plans["published"]))
         draft = describe_reasons(reasons, _learner(learner_token), db.session.get(Plan, plans["draft"]))
-    assert "Tuesday 18:00" in live[0] and "Saturday" not in live[0]
-    assert "Saturday 18:00" in draft[0]
+    assert "Tuesday at 18:00" in live[0] and "Saturday" not in live[0]
+    assert "Saturday at 18:00" in draft[0]
 
 
 @pytest.mark.parametrize("language, count, expected", [

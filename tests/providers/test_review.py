@@ -165,7 +165,7 @@ def test_publish_and_cancel_one_session_from_the_pages(demo_app, staff, login):
 def test_staff_choose_a_cancellation_reason_from_a_translated_list(demo_app, staff, login):
     plan_id = _draft(demo_app)
     client = in_english(login(staff))
-    client.post(f"/provider/plans/{plan_id}/publish")
+    client.post(f"/provider/plans/{plan_id}/publish", data={"confirm": "1"})
     with demo_app.test_request_context():
         group_id = db.session.get(Plan, plan_id).groups[0].id
     page = client.get(f"/provider/groups/{group_id}/sessions").get_data(as_text=True)

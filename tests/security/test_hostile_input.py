@@ -68,7 +68,7 @@ def world(tmp_path_factory):
                                 for role in ("provider_staff", "coordinator")])
             db.session.commit()
             app.url_values = {
-                "token": learner.access_token, "plan_id": draft.id, "run_id": run.id, "group_id": group.id,
+                "token": learner.access_token, "learner_id": learner.id, "plan_id": draft.id, "run_id": run.id, "group_id": group.id,
                 "placement_id": draft.groups[0].placements[0].id, "course_id": provider.courses[0].id,
                 "venue_id": provider.venues[0].id, "teacher_id": provider.teachers[0].id,
                 "slot_id": term.slots[0].id, "preset_id": "health_3week", "provider": "mtvo", "key": group.key,

@@ -45,6 +45,7 @@ def test_the_cookie_carries_no_personal_data(region, client):
     for secret in ("Olena", "olena@example.org", "912", "finnsnes", "Vakt", "cycle"):
         assert secret not in str(contents) and secret not in cookie
     assert len(cookie) < 200
+    assert client.post("/signup/rota/repeat").status_code == 302  # "your rota repeats every ..." confirmed
     page = client.get("/signup/check?lang=en")  # the answers are all still there, from the server
     assert page.status_code == 200 and "Olena Kovalenko" in page.get_data(as_text=True)
 
