@@ -209,3 +209,28 @@ def test_coordinators_and_anonymous_visitors_cannot_see_learners(demo_app, make_
     assert client.get("/provider/learners").status_code == 302
     login(make_user("coordinator"))
     assert client.get("/provider/learners").status_code == 403
+
+
+def test_a_learners_staff_page_leads_to_the_messages_sent_to_them(demo_app, providers, staff, login, client):
+    from nortime.models import Message
+
+    first, second = learner_ids(demo_app, providers[0])[:2]
+    demo_app.config.update(SMS_BACKEND="console", MAIL_SERVER=None)
+    with demo_app.app_context():
+        for learner_id in (first, second):
+            db.session.get(Learner, learner_id).phone = "+4791234567"
+        db.session.commit()
+    login(staff)
+    in_english(client)
+    client.post(f"/provider/learners/{first}/link")
+    client.post(f"/provider/learners/{second}/link")
+    page = client.get(f"/provider/learners/{first}").get_data(as_text=True)
+    assert f'href="/provider/messages?learner={first}"' in page
+    listed = client.get(f"/provider/messages?learner={first}").get_data(as_text=True)
+    with demo_app.app_context():
+        tokens = {i: db.session.get(Learner, i).access_token for i in (first, second)}
+        assert db.session.scalar(select(func.count()).select_from(Message)) == 2
+    with demo_app.app_context():
+        first_name, second_name = (db.session.get(Learner, i).name for i in (first, second))
+    assert first_name in listed and (second_name == first_name or second_name not in listed)
+    assert tokens[first] not in listed  # staff see that a link went, not the link itself
