@@ -50,10 +50,11 @@ def serve(port, received) -> None:
 
 
 def seed(learners: int) -> int:
-    """A provider with one term, a course and a draft plan of groups of 12 holding every learner; the plan's id."""
+    """A provider with one term, a course and a draft plan of groups of 12 holding every learner, each group with
+    a teacher of its own, that keeps every hard rule (publishing verifies them); the plan's id."""
     from nortime.db import db
-    from nortime.models import (Course, Group, GroupSlot, Learner, Municipality, Place, Placement, Plan, Provider,
-                                Term, Venue)
+    from nortime.models import (CandidateSlot, Course, Group, GroupSlot, Learner, Municipality, Place, Placement, Plan,
+                                Provider, Teacher, TeacherAvailability, Term, Venue, VenueOpening)
 
     db.session.add(Municipality(number="5530", name="Senja"))
     db.session.add(Place(id="finnsnes", name="Finnsnes", municipality_number="5530", lat=69.23, lon=17.98))
@@ -62,6 +63,8 @@ def seed(learners: int) -> int:
     venue = Venue(slug="finnsnes-vo", provider=provider, name="Finnsnes VO", place_id="finnsnes", rooms=200)
     course = Course(slug="a1", provider=provider, term=term, name="Norsk A1", level="A1", sessions_per_week=2,
                     min_group=1, max_group=12)
+    venue.openings = [VenueOpening(days="tue,thu", opens=dt.time(8), closes=dt.time(22))]
+    term.slots = [CandidateSlot(day="tue", start=dt.time(18)), CandidateSlot(day="thu", start=dt.time(18))]
     plan = Plan(provider=provider, term=term, status="draft")
     db.session.add_all([provider, term, venue, course, plan])
     db.session.flush()
@@ -72,7 +75,10 @@ def seed(learners: int) -> int:
     db.session.add_all(people)
     db.session.flush()
     for start in range(0, learners, 12):
-        group = Group(plan=plan, key=f"g{start}", course=course, venue=venue, sessions=42)
+        teacher = Teacher(slug=f"t{start}", provider=provider, name=f"Teacher {start}", home_place_id="finnsnes",
+                          levels="A1", availability=[TeacherAvailability(days="tue,thu", start=dt.time(17),
+                                                                         end=dt.time(21))])
+        group = Group(plan=plan, key=f"g{start}", course=course, venue=venue, sessions=42, teacher=teacher)
         group.slots = [GroupSlot(day="tue", weekday=1, start=dt.time(18)), GroupSlot(day="thu", weekday=3,
                                                                                    start=dt.time(18))]
         group.placements = [Placement(plan_id=plan.id, learner_id=person.id) for person in people[start:start + 12]]
