@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..i18n import LANGUAGES
-from .tables import HiddenTexts, to_csv, to_json
+from ..services.count_tables import HiddenTexts, to_csv, to_json
 
 CHOICES = ("municipality", "level", "venue", "week", "provider", "rota", "unplaced")
 

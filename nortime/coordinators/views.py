@@ -10,7 +10,7 @@ from ..charts import Series, bar_chart, line_chart
 # A module import, not a name: counting imports .tables from this package (no import cycle then).
 from ..services import counting
 from . import bp
-from .tables import TOTAL, Column, CountTable, HiddenTexts, Row, csv_bytes, display, to_csv
+from ..services.count_tables import TOTAL, Column, CountTable, HiddenTexts, Row, csv_bytes, display, to_csv
 
 
 def hidden_texts() -> HiddenTexts:

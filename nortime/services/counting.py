@@ -14,7 +14,7 @@ Definitions (the dashboard, the CSV downloads and `flask counts` all use these):
   hours count the sessions that have ended.
 
 Every table comes back with the small-number rule applied (see
-`nortime.coordinators.tables`); only counts ever leave this module.
+`nortime.services.count_tables`); only counts ever leave this module.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..coordinators.tables import TOTAL, Column, CountTable, Row
+from .count_tables import TOTAL, Column, CountTable, Row
 from ..db import db
 from ..models import (Attendance, Course, Group, Learner, Municipality, Place, Placement, Plan, Provider, Rota, Term,
                       Unplacement, Venue)

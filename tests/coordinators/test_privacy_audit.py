@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from nortime.coordinators.tables import TOTAL
+from nortime.services.count_tables import TOTAL
 
 from .test_tables import worked_out
 

@@ -7,7 +7,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nortime.coordinators.tables import TOTAL, Column, CountTable, HiddenTexts, Row, csv_bytes, suppress, to_csv, to_json
+from nortime.services.count_tables import TOTAL, Column, CountTable, HiddenTexts, Row, csv_bytes, suppress, to_csv, to_json
 
 TEXTS = HiddenTexts(fewer="fewer than 5", hidden="hidden")
 PEOPLE = (Column("signed_up", "Signed up"), Column("placed", "Placed"), Column("waiting", "Waiting"))
