@@ -1,18 +1,11 @@
 """/healthz answers 200 only when the database (and Redis, when configured) really answer."""
-import socket
 
 import pytest
 
 from nortime import create_app
 
+from ..gunicorn import free_port
 from ..conftest import BASE_TEST_CONFIG, TEST_REDIS_URL
-
-
-def free_port() -> int:
-    """A local TCP port where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def app_on(tmp_path, monkeypatch, url, **overrides):

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
+
+from ..gunicorn import running_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,36 +54,13 @@ def test_dev_server_request_log_masks_token(app, timetable, monkeypatch):
     assert not any(timetable.learner_token in message for message in logged)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_gunicorn_access_log_masks_token(app, timetable, tmp_path):
-    port, log = free_port(), tmp_path / "access.log"
-    env = {**os.environ, "NORTIME_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "NORTIME_SECRET_KEY": "test-secret-key-not-for-production",
-           "NORTIME_INSTANCE_PATH": str(tmp_path / "gunicorn-instance")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--access-logfile", str(log), "nortime:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    log = tmp_path / "access.log"
+    with running_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn-instance", "--workers", "1",
+                          "--access-logfile", str(log), start_seconds=30) as port:
         url = f"http://127.0.0.1:{port}/feeds/l/{timetable.learner_token}.ics"
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200 and b"BEGIN:VEVENT" in response.read()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     text = log.read_text()
     assert "/feeds/l/[token].ics" in text
     assert timetable.learner_token not in text

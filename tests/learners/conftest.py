@@ -2,15 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from ..gunicorn import free_port
 
 
 class Inbox:

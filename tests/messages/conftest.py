@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ..learners.conftest import free_port, seed_region, smtp_server  # noqa: F401  (a shared fixture)
+from ..gunicorn import free_port
+from ..learners.conftest import seed_region, smtp_server  # noqa: F401  (a shared fixture)
 
 BASE_URL = "https://nortime.example.no"
 NOON = dt.datetime(2027, 1, 5, 11, 0)  # a fixed clock for delivering: 12:00 in Oslo, outside quiet hours

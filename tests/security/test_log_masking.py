@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ..gunicorn import running_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,31 +93,14 @@ def test_dev_server_log_masks_the_personal_page(app, timetable, collect):
 
 
 def test_gunicorn_access_and_error_logs_mask_the_personal_page(app, timetable, tmp_path):
-    from test_logs import free_port  # tests/feeds, on the path through conftest
 
     token = access_token(app, timetable)
-    port, access, errors = free_port(), tmp_path / "access.log", tmp_path / "error.log"
-    env = {**os.environ, "NORTIME_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "NORTIME_SECRET_KEY": "test-secret-key-not-for-production",
-           "NORTIME_INSTANCE_PATH": str(tmp_path / "gunicorn-instance"), "PYTHONPATH": str(ROOT)}
+    access, errors = tmp_path / "access.log", tmp_path / "error.log"
     # --log-level debug: gunicorn's error log then names every request's path too.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "debug",
-         "--access-logfile", str(access), "--error-logfile", str(errors), "nortime:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with running_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn-instance", "--workers", "1",
+                          "--log-level", "debug", "--access-logfile", str(access),
+                          "--error-logfile", str(errors)) as port:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/me/{token}", timeout=10) as response:
             assert response.status == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert "/me/[token]" in access.read_text() and token not in access.read_text()
     assert "/me/[token]" in errors.read_text() and token not in errors.read_text()

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ..gunicorn import running_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("NORTIME_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -50,31 +49,13 @@ def post(port: int, path: str, data: dict) -> int:
 
 
 def test_two_gunicorn_workers_share_one_count(app, tmp_path, redis_db):
-    from test_logs import free_port  # tests/feeds, on the path through conftest
 
     instance = tmp_path / "gunicorn-instance"
     instance.mkdir()
     (instance / "config.py").write_text("WTF_CSRF_ENABLED = False\n")
-    port = free_port()
-    env = {**os.environ, "NORTIME_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "NORTIME_REDIS_URL": REDIS_URL,
-           "NORTIME_SECRET_KEY": "test-secret-key-not-for-production", "NORTIME_INSTANCE_PATH": str(instance),
-           "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "nortime:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with running_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], instance, "--workers", "2",
+                          env={"NORTIME_REDIS_URL": REDIS_URL}) as port:
         answers = [post(port, "/login", WRONG) for _ in range(14)]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     # 10 per minute for the whole site, however the requests were spread over the two workers.
     assert answers.count(401) == 10 and answers.count(429) == 4
     assert any(b"auth.login/10/1/minute" in key for key in redis_db.scan_iter(KEYS))
