@@ -593,7 +593,7 @@ class SignupDraft(db.Model):
 
 # --- Changes to plans ------------------------------------------------------------
 
-PLAN_CHANGE_KINDS = ("published", "seated")
+PLAN_CHANGE_KINDS = ("published", "seated", "left")
 
 
 class PlanChange(db.Model):
@@ -601,7 +601,9 @@ class PlanChange(db.Model):
 
     "published": the plan became live. "seated": a learner was put into
     `group_id` (from `from_group_id`, or from no group), with `override` when a
-    member of staff placed them although the group does not fit them.
+    member of staff placed them although the group does not fit them. "left": a
+    learner left `from_group_id` without a new group (withdrew, or was deleted:
+    then `learner_id` is empty, so the record keeps nothing about them).
     """
 
     __tablename__ = "plan_changes"
@@ -617,6 +619,36 @@ class PlanChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint(_in("kind", PLAN_CHANGE_KINDS), name="kind_known"),)
+
+
+OFFER_STATES = ("open", "accepted", "declined", "lapsed", "withdrawn")
+
+
+class Offer(db.Model):
+    """A seat of a live plan's group held for one waiting learner until `expires_at` (services/offers.py).
+
+    While open and not expired it counts as a taken seat everywhere seats are
+    counted, so a held seat is never given twice. A learner has at most one open
+    offer (a partial unique index).
+    """
+
+    __tablename__ = "offers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    group: Mapped[Group] = relationship()
+    learner: Mapped[Learner] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("state", OFFER_STATES), name="state_known"),
+        Index("uq_offers_one_open", "learner_id", unique=True,
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
+    )
 
 
 # --- Messages ---------------------------------------------------------------------

@@ -66,6 +66,9 @@ def private_pages(response):
 @bp.get("/me/<token>")
 def me(token):
     learner = learner_or_404(token)
+    from .offers import refresh_offers
+
+    refresh_offers(learner)
     status = learner_page.status_of(learner)
     return render_template("learners/me.html", learner=learner, status=status, form=ActionForm(),
                            link=personal_link(learner))

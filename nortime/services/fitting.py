@@ -149,11 +149,21 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
     return fits
 
 
-def seats_taken_by_group(plan: Plan) -> dict[int, int]:
-    """Each group's learners as the database has them now (groups with nobody are left out)."""
+def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[int, int]:
+    """Each group's learners as the database has them now, plus the seats open offers hold (groups with
+    nobody are left out); a seat held for `for_learner` is not taken for them (see `seats.seats_taken`)."""
+    from ..models import Offer
+    from .seats import held_offers
+
     rows = db.session.execute(select(Placement.group_id, func.count()).where(Placement.plan_id == plan.id)
                               .group_by(Placement.group_id))
-    return {group_id: count for group_id, count in rows}
+    taken = {group_id: count for group_id, count in rows}
+    held = select(Offer.group_id, func.count()).where(Offer.plan_id == plan.id, held_offers())
+    if for_learner is not None:
+        held = held.where(Offer.learner_id != for_learner)
+    for group_id, count in db.session.execute(held.group_by(Offer.group_id)):
+        taken[group_id] = taken.get(group_id, 0) + count
+    return taken
 
 
 def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = None,
@@ -166,7 +176,7 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
     from .seats import seat_limit
 
     fits = group_fits(plan, [learner], from_day=from_day)
-    taken = seats_taken_by_group(plan)
+    taken = seats_taken_by_group(plan, for_learner=learner.id)
     current = db.session.scalar(select(Placement.group_id).where(Placement.plan_id == plan.id,
                                                                  Placement.learner_id == learner.id))
     found = []

@@ -127,8 +127,14 @@ def group_fit(learner: Learner, rota: dict | None, busy: list[dict], today=None)
 
 
 def withdraw(learner: Learner) -> None:
+    """The learner leaves the course list: their seat in the live plan and any offer held for them go to
+    the next waiting learner (recorded as a PlanChange "left")."""
+    from . import offers
+
     learner.withdrawn_at = utcnow()
+    freed = offers.learner_leaves(learner, "withdrew")
     db.session.commit()
+    offers.pass_on(freed)
 
 
 def come_back(learner: Learner) -> None:

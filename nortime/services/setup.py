@@ -27,6 +27,7 @@ from ..models import (
     CandidateSlot,
     ClosedDate,
     Course,
+    Group,
     Learner,
     Place,
     Provider,
@@ -332,6 +333,7 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
                              known=", ".join(own) or "-")
     if errors:
         raise SetupError(errors)
+    raised = course is not None and largest > course.max_group
     if course is None:
         course = Course(provider=provider, term=term, slug=unique_slug(Course, f"{provider.slug}-{name}"))
         db.session.add(course)
@@ -339,6 +341,10 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
     course.min_group, course.max_group, course.min_attendance = smallest, largest, attendance / 100
     course.venues = [own[slug] for slug in chosen]
     db.session.commit()
+    if raised:  # more seats in its published groups: the waiting list gets them
+        from .offers import capacity_raised
+
+        capacity_raised(db.session.scalars(select(Group.id).where(Group.course_id == course.id)))
     return course
 
 
