@@ -151,7 +151,7 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
 
 def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[int, int]:
     """Each group's learners as the database has them now, plus the seats open offers hold (groups with
-    nobody are left out); a seat held for `for_learner` is not taken for them (see `seats.seats_taken`)."""
+    nobody are left out); where `for_learner` holds an offer, only the learners count (`seats.seats_taken`)."""
     from ..models import Offer
     from .seats import held_offers
 
@@ -159,10 +159,11 @@ def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[
                               .group_by(Placement.group_id))
     taken = {group_id: count for group_id, count in rows}
     held = select(Offer.group_id, func.count()).where(Offer.plan_id == plan.id, held_offers())
-    if for_learner is not None:
-        held = held.where(Offer.learner_id != for_learner)
+    own = set() if for_learner is None else set(db.session.scalars(
+        select(Offer.group_id).where(Offer.plan_id == plan.id, Offer.learner_id == for_learner, held_offers())))
     for group_id, count in db.session.execute(held.group_by(Offer.group_id)):
-        taken[group_id] = taken.get(group_id, 0) + count
+        if group_id not in own:
+            taken[group_id] = taken.get(group_id, 0) + count
     return taken
 
 

@@ -44,12 +44,14 @@ def held_offers(now=None):
 def seats_taken(group: Group, *, for_learner: int | None = None) -> int:
     """The group's learners as the database has them now, plus the seats held by open offers.
 
-    A seat held for `for_learner` is not taken for them (they are accepting it).
+    For `for_learner` holding an open offer for this group, only the learners count: the
+    offer is their claim to a seat, and when staff lowered the group's size after offers
+    went out, the holders who answer first get the seats that are left.
     """
     placed = db.session.scalar(select(func.count()).select_from(Placement).where(Placement.group_id == group.id))
     held = select(func.count()).select_from(Offer).where(Offer.group_id == group.id, held_offers())
-    if for_learner is not None:
-        held = held.where(Offer.learner_id != for_learner)
+    if for_learner is not None and db.session.scalar(held.where(Offer.learner_id == for_learner)):
+        return placed
     return placed + db.session.scalar(held)
 
 

@@ -187,3 +187,161 @@ def test_accepting_seats_the_learner_and_confirms_with_joined(demo_app):
     # A second answer to the same offer is refused clearly.
     again = client.post(f"/me/{token}/offers/{offer_id}/accept", follow_redirects=True)
     assert b"no longer open" in again.data
+
+
+def _two_holders_for_one_seat(plan: Plan) -> tuple[int, list[int]]:
+    """A group whose last seat is held by two offers: staff lowered max_group after they went out."""
+    group = _group_with_waiters(plan)
+    first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+    group.course.max_group += 2
+    db.session.commit()
+    from nortime.services.offers import capacity_raised
+
+    capacity_raised([group.id])
+    assert len(_open(first)) == 1 and len(_open(second)) == 1
+    group.course.max_group -= 1
+    db.session.commit()
+    assert free_seats(group, for_learner=first) == 1 and free_seats(group, for_learner=second) == 1
+    return group.id, [first, second]
+
+
+def test_two_accepting_the_last_seat_at_the_same_moment_one_gets_it_the_other_a_409(demo_app):
+    _csrf_free(demo_app)
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group_id, holders = _two_holders_for_one_seat(plan)
+        limit = db.session.get(Group, group_id).course.max_group
+        offer_ids = [_open(learner_id)[0].id for learner_id in holders]
+    clients = [_learner_client(demo_app, learner_id) for learner_id in holders]
+
+    def accept(client, token, offer_id):
+        def job():
+            answer = client.post(f"/me/{token}/offers/{offer_id}/accept")
+            return answer.status_code, answer.get_data(as_text=True)
+        return job
+
+    results = in_threads(demo_app, *(accept(client, token, offer_id)
+                                     for (client, token), offer_id in zip(clients, offer_ids)))
+    codes = sorted(code for code, _body in results)
+    assert codes == [302, 409], results
+    refused = next(body for code, body in results if code == 409)
+    assert "The seat is taken" in refused and "Back to my page" in refused
+    with demo_app.app_context():
+        placed = set(db.session.scalars(select(Placement.learner_id).where(Placement.group_id == group_id)))
+        assert len(placed) == limit and len(placed & set(holders)) == 1
+        states = sorted(db.session.get(Offer, offer_id).state for offer_id in offer_ids)
+        assert states == ["accepted", "withdrawn"]  # the loser's seat no longer exists
+
+
+def test_deleting_a_placed_learner_offers_the_seat_and_keeps_no_trace_of_them(demo_app):
+    from nortime.services.learner_page import delete_learner
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first = _fitting_waiters(plan, group)[0]
+        leaver = group.placements[0].learner
+        leaver_id = leaver.id
+        delete_learner(leaver)
+        assert [o.group_id for o in _open(first.id)] == [group.id]
+        left = db.session.scalar(select(PlanChange).where(PlanChange.kind == "left"))
+        assert left.learner_id is None and left.from_group_id == group.id and left.reason == "deleted"
+        assert db.session.scalar(select(func.count()).select_from(Offer).where(Offer.learner_id == leaver_id)) == 0
+
+
+def test_a_staff_move_out_of_a_group_offers_the_seat_it_left(demo_app, staff):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first = _fitting_waiters(plan, group)[0]
+        other = next(g for g in plan.groups if g.id != group.id)
+        other.course.max_group += 1
+        db.session.commit()
+        mover = group.placements[0].learner
+        seat_learner(other, mover, by=staff.id, override=True, reason="Moves for work")
+        assert [o.group_id for o in _open(first.id)] == [group.id]
+
+
+def test_publishing_offers_the_seats_the_plan_left_free(demo_app):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published(members=2, full=False))
+        made = db.session.scalars(select(Offer).where(Offer.plan_id == plan.id, Offer.state == "open")).all()
+        assert made, "free seats and fitting waiting learners, but no offer"
+        for group in plan.groups:
+            assert seats_taken(group) <= group.course.max_group
+
+
+def test_staff_add_a_waiting_learner_and_an_override_needs_a_reason(demo_app, staff):
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published(members=2, full=False))
+        group = plan.groups[0]
+        misfit = next(learner for learner in db.session.scalars(offers._waiting(plan))
+                      .all() for learner in [db.session.get(Learner, learner)] if learner.level != group.course.level)
+        misfit_id, group_id = misfit.id, group.id
+    client = in_english(demo_app.test_client())
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(staff.id), True
+    demo_app.config["WTF_CSRF_ENABLED"] = False
+    page = client.get("/provider/waiting")
+    assert page.status_code == 200 and b"New since the plan" in page.data
+    refused = client.post(f"/provider/waiting/{misfit_id}/add", data={"group_id": group_id, "override": "1"},
+                          follow_redirects=True)
+    assert b"reason" in refused.data
+    with demo_app.app_context():
+        assert db.session.scalar(select(Placement).where(Placement.learner_id == misfit_id)) is None
+    added = client.post(f"/provider/waiting/{misfit_id}/add",
+                        data={"group_id": group_id, "override": "1", "reason": "Tested A2 in person"})
+    assert added.status_code == 302
+    with demo_app.app_context():
+        assert db.session.scalar(select(Placement.group_id).where(Placement.learner_id == misfit_id)) == group_id
+        change = db.session.scalar(select(PlanChange).where(PlanChange.learner_id == misfit_id))
+        assert change.override and change.reason == "Tested A2 in person" and change.created_by_id == staff.id
+    changes = client.get("/provider/changes")
+    assert changes.status_code == 200
+    assert b"Tested A2 in person" in changes.data and b"(override: the group does not fit them)" in changes.data
+
+
+def test_the_staff_list_shows_who_holds_an_offer(demo_app, staff):
+    from nortime.services.staff_learners import list_learners
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published(members=2, full=False))
+        holders = set(db.session.scalars(select(Offer.learner_id).where(Offer.state == "open")))
+        assert holders
+        found = list_learners(plan.provider, status="offered")
+        assert {row.id for row in found.rows} == holders and {row.status for row in found.rows} == {"offered"}
+
+
+def test_what_a_calendar_client_sees_when_a_seat_is_taken(demo_app):
+    """A seat changes who is in a group, not the group's events: no SEQUENCE moves. The joiner's feed gains
+    the group's series at the SEQUENCE the other members already have; their feeds stay byte-identical."""
+    from nortime.feeds.cache import bump
+    from nortime.services.timetable import feed_urls, issue_feed_token
+
+    _csrf_free(demo_app)
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first = _fitting_waiters(plan, group)[0]
+        member, leaver = group.placements[1].learner, group.placements[0].learner
+        paths = {who.id: feed_urls("learner", issue_feed_token(who))["https"].split("://", 1)[1].split("/", 1)[1]
+                 for who in (member, first)}
+        db.session.commit()
+        from nortime.services.learner_page import withdraw
+
+        before = demo_app.test_client().get("/" + paths[member.id]).data
+        withdraw(leaver)
+        offer_id, first_id, member_id = _open(first.id)[0].id, first.id, member.id
+    client, token = _learner_client(demo_app, first_id)
+    assert client.post(f"/me/{token}/offers/{offer_id}/accept").status_code == 302
+    bump()
+    feeds = demo_app.test_client()
+    after_member = feeds.get("/" + paths[member_id]).data
+    joiner = feeds.get("/" + paths[first_id]).data
+    assert after_member == before
+    from icalendar import Calendar
+
+    def sequences(body):
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+
+    assert sequences(joiner) == sequences(after_member) and sequences(joiner)
