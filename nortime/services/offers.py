@@ -40,7 +40,9 @@ from ..models import Group, Learner, Offer, Placement, Plan, PlanChange, utcnow
 from .plans import is_live, live_plans, lock_row
 from .seats import SeatError, held_offers, seat_learner, seat_limit, seats_taken
 
-CHUNK = 250  # waiting learners whose fit is computed in one batch (most offers are made in the first)
+# Waiting learners whose fit is computed in one batch: a small first batch (most seats go to one of the
+# first in line), then large ones (fewer passes when nobody near the front fits). bench/offers.py measures it.
+FIRST_CHUNK, CHUNK = 100, 1000
 REFUSED = ("declined", "lapsed")  # a group once refused or let lapse is not offered to them again
 # Why a seat changed, when a service (not a person) says so; staff read them translated (changes page).
 REASONS = {
@@ -87,6 +89,55 @@ def load_learners(ids: list[int]) -> list[Learner]:
     return [rows[i] for i in ids if i in rows]
 
 
+@dataclass(frozen=True)
+class _RotaFacts:
+    anchor: dt.date
+    cycle: list
+
+
+@dataclass(frozen=True)
+class _BusyFacts:
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class WaitingLearner:
+    """What `fitting.group_fits` reads of a learner, read in two plain queries: checking thousands of waiting
+    learners spent half its time building ORM objects (bench/offers.py)."""
+
+    id: int
+    level: str
+    home_place_id: str
+    max_travel_minutes: int
+    buffer_minutes: int
+    priority: int
+    preferred_days: str
+    rota: _RotaFacts | None
+    busy_periods: tuple
+
+
+def waiting_facts(ids: list[int]) -> list[WaitingLearner]:
+    """The learners with these ids as `WaitingLearner`s, in the order given."""
+    from ..models import BusyPeriod, Rota
+
+    busy: dict[int, list] = {}
+    for learner_id, start, end in db.session.execute(
+            select(BusyPeriod.learner_id, BusyPeriod.start, BusyPeriod.end).where(BusyPeriod.learner_id.in_(ids))
+            .order_by(BusyPeriod.start)):
+        busy.setdefault(learner_id, []).append(_BusyFacts(start, end))
+    rows = {}
+    for row in db.session.execute(
+            select(Learner.id, Learner.level, Learner.home_place_id, Learner.max_travel_minutes,
+                   Learner.buffer_minutes, Learner.priority, Learner.preferred_days, Rota.anchor, Rota.cycle)
+            .outerjoin(Rota, Rota.learner_id == Learner.id).where(Learner.id.in_(ids))):
+        rota = _RotaFacts(row.anchor, row.cycle) if row.anchor is not None else None
+        rows[row.id] = WaitingLearner(row.id, row.level, row.home_place_id, row.max_travel_minutes,
+                                      row.buffer_minutes, row.priority, row.preferred_days or "", rota,
+                                      tuple(busy.get(row.id, ())))
+    return [rows[i] for i in ids if i in rows]
+
+
 # --- offering ------------------------------------------------------------------------------
 
 
@@ -116,6 +167,12 @@ def _free_seats(plan: Plan, group_ids: Iterable[int] | None) -> dict[int, int]:
     return free
 
 
+def chunks(total: int) -> list[tuple[int, int]]:
+    """(start, end) of the batches in which `total` waiting learners are checked."""
+    bounds = [0] + list(range(min(FIRST_CHUNK, total), total, CHUNK)) + [total]
+    return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start]
+
+
 def _choose(plan: Plan, free: dict[int, int], now: dt.datetime) -> dict[int, list[int]]:
     """Which waiting learners get which free seats: group id -> learner ids, in waiting order."""
     from .fitting import group_fits
@@ -127,11 +184,11 @@ def _choose(plan: Plan, free: dict[int, int], now: dt.datetime) -> dict[int, lis
     left = dict(free)
     chosen: dict[int, list[int]] = {}
     waiting = list(db.session.scalars(_waiting(plan, {group.course.level for group in groups.values()})))
-    for start in range(0, len(waiting), CHUNK):
+    for start, end in chunks(len(waiting)):
         open_groups = [group_id for group_id, seats in left.items() if seats > 0]
         if not open_groups:
             break
-        learners = load_learners(waiting[start:start + CHUNK])
+        learners = waiting_facts(waiting[start:end])
         fits = group_fits(plan, learners, open_groups)
         for learner in learners:
             best = None
