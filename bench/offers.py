@@ -66,7 +66,8 @@ def publish_full_plan(provider, groups_per_course: int = 6) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=5000, help="demo learners (about two thirds are one provider's)")
+    parser.add_argument("--learners", type=int, default=5000,
+                        help="demo learners (about two thirds are one provider's)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--database-url", default=None, help="an empty database to use (default: a new SQLite file)")
     args = parser.parse_args()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from .. import mail, sms
 from ..db import db
 from ..phones import e164_or_none
-from ..models import (Attendance, Group, Learner, Message, Placement, Plan, Unplacement, new_token,
+from ..models import (Attendance, Group, Learner, Message, Offer, Placement, Plan, Unplacement, new_token,
                       utcnow)
 from .attendance import attended_hours
 from .messages import queue_message
@@ -168,6 +168,9 @@ def export_data(learner: Learner) -> dict:
         "not_placed": [{"plan": u.plan_id, "reasons": u.reasons} for u in unplaced],
         "attendance": [{"group": a.group_id, "date": a.occurrence_date.isoformat(), "present": a.present}
                        for a in attendance],
+        "offers": [{"plan": o.plan_id, "group": o.group.key, "state": o.state, "offered_at": o.created_at.isoformat(),
+                    "until": o.expires_at.isoformat()}
+                   for o in db.session.scalars(select(Offer).where(Offer.learner_id == learner.id).order_by(Offer.id))],
         "messages": [{"kind": m.kind, "channel": m.channel, "to": m.recipient, "state": m.state,
                       "queued_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
                      for m in db.session.scalars(select(Message).where(Message.learner_id == learner.id)

@@ -97,7 +97,9 @@ def changes(provider: Provider, limit: int = 200) -> list[ChangeRow]:
     rows = db.session.execute(
         select(PlanChange, User, Learner).join(Plan, Plan.id == PlanChange.plan_id)
         .outerjoin(User, User.id == PlanChange.created_by_id).outerjoin(Learner, Learner.id == PlanChange.learner_id)
-        .where(Plan.provider_id == provider.id).order_by(PlanChange.created_at.desc(), PlanChange.id.desc())
+        .where(Plan.provider_id == provider.id, Plan.published_at.is_not(None),
+               PlanChange.created_at >= Plan.published_at)  # adjustments of a draft are not changes to a live plan
+        .order_by(PlanChange.created_at.desc(), PlanChange.id.desc())
         .limit(limit)).all()
     group_ids = {gid for change, _u, _l in rows for gid in (change.group_id, change.from_group_id) if gid}
     groups = {group.id: group for group in db.session.scalars(select(Group).where(Group.id.in_(group_ids)))}

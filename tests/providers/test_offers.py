@@ -345,3 +345,55 @@ def test_what_a_calendar_client_sees_when_a_seat_is_taken(demo_app):
         return {str(e["UID"]): int(e["SEQUENCE"]) for e in Calendar.from_ical(body).walk("VEVENT")}
 
     assert sequences(joiner) == sequences(after_member) and sequences(joiner)
+
+
+def test_the_offer_message_is_in_the_learners_language_with_their_link(demo_app):
+    demo_app.config.update(MAIL_SERVER="smtp.example.no", BASE_URL="https://nortime.example.no")
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first = _fitting_waiters(plan, group)[0]
+        first.language, first.email = "pl", first.email or "first@example.org"
+        db.session.commit()
+        from nortime.services.learner_page import withdraw
+
+        withdraw(group.placements[0].learner)
+        offer, = _open(first.id)
+        message = db.session.scalar(select(Message).where(Message.learner_id == first.id, Message.kind == "offer"))
+        assert message.idempotency_key == f"offer:{offer.id}:email" and message.language == "pl"
+        assert f"https://nortime.example.no/me/{first.access_token}" in message.body
+        assert "Miejsce" in message.subject or "miejsce" in message.body.lower()
+
+
+def test_an_offer_accepted_too_late_is_refused_and_passed_on(demo_app):
+    _csrf_free(demo_app)
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+        from nortime.services.learner_page import withdraw
+
+        withdraw(group.placements[0].learner)
+        offer = _open(first)[0]
+        offer.expires_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+        offer_id = offer.id
+    client, token = _learner_client(demo_app, first)
+    answer = client.post(f"/me/{token}/offers/{offer_id}/accept", follow_redirects=True)
+    assert b"ran out" in answer.data
+    with demo_app.app_context():
+        assert db.session.get(Offer, offer_id).state == "lapsed"
+        assert db.session.scalar(select(Placement).where(Placement.learner_id == first)) is None
+        assert len(_open(second)) == 1
+        from nortime.services.learner_page import export_data
+
+        assert export_data(db.session.get(Learner, first))["offers"][0]["state"] == "lapsed"
+
+
+@pytest.mark.parametrize("hours", [0, -1, "48", True])
+def test_a_hold_time_that_is_not_a_positive_number_stops_start_up(hours):
+    from nortime.config import ConfigError, defaults, validate
+
+    config = dict(defaults("/tmp"), SQLALCHEMY_DATABASE_URI="sqlite://", OFFER_HOLD_HOURS=hours)
+    with pytest.raises(ConfigError, match="OFFER_HOLD_HOURS"):
+        validate(config)

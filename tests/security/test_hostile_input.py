@@ -73,7 +73,7 @@ def world(tmp_path_factory):
                 "venue_id": provider.venues[0].id, "teacher_id": provider.teachers[0].id,
                 "slot_id": term.slots[0].id, "preset_id": "health_3week", "provider": "mtvo", "key": group.key,
                 "slug": provider.venues[0].slug, "number": "5530", "day": term.first_day.isoformat(),
-                "filename": "nortime.css"}
+                "filename": "nortime.css", "offer_id": 999_999}
         yield app
         root.empty_all_tables(app)
 
