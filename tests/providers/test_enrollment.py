@@ -134,8 +134,9 @@ def test_joining_places_her_at_once_with_a_confirmation_in_her_language_and_the_
         course = group.course.name
     before = client.get(f"/feeds/l/{feed}.ics").data.decode()
     assert "BEGIN:VEVENT" not in before
-    page = client.get(f"/me/{token}?lang=en").data.decode()
-    assert "Groups you can join now" in page and f'name="group_id" value="{group_id}"' in page
+    for path in (f"/me/{token}?lang=en", f"/me/{token}/welcome?lang=en"):  # personal page, end of sign-up
+        page = client.get(path).data.decode()
+        assert "Groups you can join now" in page and f'name="group_id" value="{group_id}"' in page
     response = client.post(f"/me/{token}/join", data={"group_id": str(group_id)})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/me/{token}")
     with demo_app.app_context():
@@ -240,6 +241,8 @@ def test_a_rota_change_that_rules_her_group_out_is_flagged_told_and_listed_for_s
         token, learner_id, name = learner.access_token, learner.id, learner.name
     page = client.get(f"/me/{token}?lang=en").data.decode()
     assert "Your group no longer fits your rota or your details." in page
+    export = json.loads(client.get(f"/me/{token}/data.json").data)
+    assert export["placements"][0]["no_longer_fits_since"]
     staff_page = in_english(login(staff)).get("/provider/learners?status=misfit").data.decode()
     assert name in staff_page and "No longer fits" in staff_page
     with demo_app.test_request_context("/?lang=en"):
@@ -247,6 +250,29 @@ def test_a_rota_change_that_rules_her_group_out_is_flagged_told_and_listed_for_s
         assert signup.save_rota(learner, None, None, []).fits
         assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner_id)) is None
     assert name not in in_english(login(staff)).get("/provider/learners?status=misfit").data.decode()
+
+
+def test_changed_details_re_check_the_group_on_her_page_and_when_staff_edit_them(demo_app, week_5, staff):
+    from nortime.models import User
+    from nortime.services.staff_learners import edit_learner
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        learner = _late_joiner(group)
+        join(learner, group.id)
+        far = db.session.scalar(select(TravelTime).where(
+            (TravelTime.to_place_id == group.venue.place_id) & (TravelTime.minutes > 60)))
+        about = dict(signup.about_of(learner), home=far.from_place_id)
+        fit = signup.save_about(learner, about)
+        assert not fit.in_reach and not fit.fits
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id))
+        # Staff move her home back: the group fits again, and the flag goes.
+        values = {key: getattr(learner, key) for key in ("name", "email", "phone", "language", "level",
+                                                         "max_travel_minutes", "buffer_minutes", "priority")}
+        edit_learner(learner, dict(values, home_place_id=group.venue.place_id, home=group.venue.place_id),
+                     db.session.get(User, staff.id), "Moved back to town")
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
 
 
 def test_a_misfit_learner_may_move_to_a_group_that_fits(demo_app, week_5):
