@@ -440,6 +440,8 @@ class Placement(db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
     attendable_share: Mapped[float | None] = mapped_column(Float)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when a changed rota or changed details stopped the group from fitting; cleared when it fits again.
+    misfit_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
     group: Mapped[Group] = relationship(back_populates="placements")
     learner: Mapped[Learner] = relationship()
 

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from ..extensions import limiter
 from ..links import personal_link
 from ..phones import e164_or_none
-from ..services import learner_page, signup
+from ..services import enrollment, learner_page, signup
+from ..services.seats import GroupFull, SeatError
 from . import bp
 from .flow import Flow
 from .forms import ActionForm, DeleteForm, LostLinkForm
@@ -71,7 +72,7 @@ def me(token):
     refresh_offers(learner)
     status = learner_page.status_of(learner)
     return render_template("learners/me.html", learner=learner, status=status, form=ActionForm(),
-                           link=personal_link(learner))
+                           link=personal_link(learner), enrollment=enrollment.enrollment_of(learner))
 
 
 @bp.get("/me/<token>/welcome")
@@ -79,7 +80,27 @@ def welcome(token):
     learner = learner_or_404(token)
     sent = request.args.get("sent")
     sent_to = learner.email if sent == "email" else learner.phone if sent == "sms" else None
-    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner), sent_to=sent_to)
+    return render_template("learners/welcome.html", learner=learner, link=personal_link(learner), sent_to=sent_to,
+                           enrollment=enrollment.enrollment_of(learner), form=ActionForm())
+
+
+@bp.post("/me/<token>/join")
+def join(token):
+    """Take a seat in a published group at once; 409 with the groups that still fit when it cannot be had."""
+    learner = learner_or_404(token)
+    form = ActionForm()
+    if not form.validate():
+        abort(400)
+    group_id = request.form.get("group_id", "")
+    try:
+        enrollment.join(learner, int(group_id) if group_id.isdigit() else None)
+    except SeatError as error:
+        message = _("Someone else took the last seat in this group just now.") if isinstance(error, GroupFull) \
+            else str(error)
+        return render_template("learners/join_refused.html", learner=learner, message=message, form=ActionForm(),
+                               enrollment=enrollment.enrollment_of(learner)), 409
+    flash(_("You have joined the group. The lessons are on your page and in your calendar."), "success")
+    return redirect(url_for("learners.me", token=token))
 
 
 @bp.route("/me/<token>/details", methods=["GET", "POST"])
@@ -87,8 +108,10 @@ def edit_about(token):
     learner = learner_or_404(token)
     form = about_form(signup.about_of(learner) if request.method == "GET" else None)
     if form.validate_on_submit():
-        signup.save_about(learner, signup.about_answers(form))
+        fit = signup.save_about(learner, signup.about_answers(form))
         flash(_("Your details are saved."), "success")
+        if fit is not None and not fit.fits:
+            flash(saved_fit_sentence(fit), "error")
         return redirect(url_for("learners.me", token=token))
     return render_template("learners/about.html", form=form, step=None, flow=Flow("edit", token, learner.id),
                            action=url_for("learners.edit_about", token=token), learner=learner), \
@@ -117,12 +140,11 @@ def edit_check(token):
     form = ActionForm()
     if request.method == "POST" and form.validate():
         rota_state = draft["rota"]
-        signup.save_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
+        fit = signup.save_rota(learner, rota_state.get("rota"), rota_state.get("method"), draft.get("busy") or [])
         flow.clear()
         flash(_("Your rota is saved. The next plan uses it."), "success")
-        fit = learner_page.group_fit(learner, rota_state.get("rota"), draft.get("busy") or [], signup.today())
         if fit is not None:
-            flash(group_fit_sentence(fit), "success" if fit.fits else "error")
+            flash(saved_fit_sentence(fit), "success" if fit.fits else "error")
         return redirect(url_for("learners.me", token=token))
     return render_check(flow, draft, form, step=None, learner=learner)
 
@@ -140,6 +162,18 @@ def group_fit_sentence(fit) -> str:
 
 
 bp.add_app_template_global(group_fit_sentence, "group_fit_sentence")
+
+
+def saved_fit_sentence(fit) -> str:
+    """After a saved change: whether her group still fits (`fitting.GroupFit`), in one sentence."""
+    from flask_babel import format_percent
+
+    if fit.fits:
+        return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
+                 share=format_percent(fit.share), needed=format_percent(fit.min_share))
+    return _("Your group no longer fits: you can come to %(share)s of its coming lessons, and %(needed)s are needed. "
+             "You keep your place for now; your page shows the groups that fit.",
+             share=format_percent(fit.share), needed=format_percent(fit.min_share))
 
 
 @bp.route("/me/<token>/withdraw", methods=["GET", "POST"])

@@ -299,4 +299,65 @@ def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
         raise SystemExit(1)
 
 
-commands = [create_user_command, set_password_command, plan_command, setup_group]
+def _learner(ident: str):
+    from ..models import Learner
+
+    learner = db.session.get(Learner, int(ident)) if ident.isdigit() else None
+    if learner is None:
+        raise click.ClickException(f"learner: no learner has the id {ident!r}")
+    return learner
+
+
+def _slot_texts(group) -> list[str]:
+    from ..services.rota_days import clock_text
+
+    return [f"{slot.day} {clock_text(slot.start)}" for slot in sorted(group.slots, key=lambda s: (s.weekday, s.start))]
+
+
+@click.command("seats")
+@click.option("--learner", "learner_id", required=True, help="The learner's id (as on the staff pages).")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@command_context
+def seats_command(learner_id: str, output: str) -> None:
+    """Published groups with a free seat that fit this learner, with the share of lessons they can attend."""
+    import json
+
+    from ..services.enrollment import openings
+
+    learner = _learner(learner_id)
+    found = [{"group": opening.group.id, "key": opening.group.key, "course": opening.group.course.name,
+              "venue": opening.group.venue.name, "slots": _slot_texts(opening.group),
+              "free_seats": opening.free_seats, "share": round(opening.fit.share, 3),
+              "travel_minutes": opening.fit.travel_minutes,
+              "first_day": opening.first_day.isoformat() if opening.first_day else None,
+              "missed": [day.isoformat() for day in opening.missed]} for opening in openings(learner)]
+    if output == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(f"learner {learner.id}: no published group with a free seat fits.")
+    for entry in found:
+        click.echo(f"{entry['group']}  {entry['key']}  {entry['venue']}  {', '.join(entry['slots'])}  "
+                   f"free {entry['free_seats']}  share {entry['share']:.0%}  from {entry['first_day']}")
+
+
+@click.command("join")
+@click.option("--learner", "learner_id", required=True, help="The learner's id (as on the staff pages).")
+@click.option("--group", "group_id", required=True, help="The group's id (as `seats` lists it).")
+@command_context
+def join_command(learner_id: str, group_id: str) -> None:
+    """Place the learner in a published group now (the same checks and lock as on their page)."""
+    from ..services.enrollment import join
+    from ..services.seats import SeatError
+
+    learner = _learner(learner_id)
+    if not group_id.isdigit():
+        raise click.ClickException(f"group: {group_id!r} is not a group id; `seats --learner ID` lists them")
+    try:
+        placement = join(learner, int(group_id))
+    except SeatError as error:
+        raise click.ClickException(f"cannot join: {error}") from None
+    click.echo(f"learner {learner.id} joined group {placement.group_id} ({placement.group.key}).")
+
+
+commands = [create_user_command, set_password_command, plan_command, setup_group, seats_command, join_command]

@@ -76,25 +76,16 @@ def _groups_of(plan: Plan, group_ids: Iterable[int] | None) -> list[Group]:
     return list(db.session.scalars(query))
 
 
-def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int] | None = None, *,
-               from_day: dt.date | None = None) -> dict[tuple[int, int], GroupFit]:
-    """`GroupFit` for every (learner, group) pair of `plan` (or of the given groups), keyed by their ids.
+def from_day_of(plan: Plan, from_day: dt.date | None = None) -> dt.date:
+    """The first day whose sessions count: `from_day` (default today), never before the term starts."""
+    return max(plan.term.first_day, from_day or oslo_today())
 
-    Learners are taken as stored (rota, busy times, home, travel time, buffer).
-    Pairs whose level or reach already rules them out are still returned, with
-    share 0 when the rota was not computed for them, so a caller can say why.
-    """
-    from solver.availability import compute_availability
-    from solver.problem import Slot, parse_clock, parse_day, read_problem
-    from solver.travel import travel_matrix
 
-    from .planning import learner_json, problem_frame
+def _fit_frame(plan: Plan, groups: Sequence[Group], first_day: dt.date) -> dict:
+    """The provider's problem frame cut to what the groups' availability needs, with the term from `first_day`."""
+    from .planning import problem_frame
 
-    groups = _groups_of(plan, group_ids)
-    if not groups or not learners:
-        return {}
-    first_day = max(plan.term.first_day, from_day or oslo_today())
-    frame = problem_frame(plan.provider, plan.term)
+    frame = problem_frame(plan.provider, plan.term, teachers=False)
     frame["term"] = dict(frame["term"], first_day=min(first_day, plan.term.last_day).isoformat())
     # Only what the availability needs: the groups' venues and courses (no teachers, no current).
     venue_slugs = {group.venue.slug for group in groups}
@@ -102,7 +93,6 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
     frame["venues"] = [venue for venue in frame["venues"] if venue["id"] in venue_slugs]
     frame["courses"] = [dict(course, venues=[v for v in course.get("venues", venue_slugs) if v in venue_slugs])
                         for course in frame["courses"] if course["id"] in course_slugs]
-    frame["teachers"] = []
     # A group may meet at a time that is no longer a candidate slot (staff changed the slots since).
     labels = {(slot["day"], slot["start"]) for slot in frame["slots"]}
     for group in groups:
@@ -110,6 +100,28 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
             if (slot.day, clock_text(slot.start)) not in labels:
                 labels.add((slot.day, clock_text(slot.start)))
                 frame["slots"].append({"day": slot.day, "start": clock_text(slot.start)})
+    return frame
+
+
+def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int] | None = None, *,
+               from_day: dt.date | None = None, share_for_all: bool = False) -> dict[tuple[int, int], GroupFit]:
+    """`GroupFit` for every (learner, group) pair of `plan` (or of the given groups), keyed by their ids.
+
+    Learners are taken as stored (rota, busy times, home, travel time, buffer).
+    Pairs whose level or reach already rules them out are still returned, with
+    share 0 when the rota was not computed for them, so a caller can say why;
+    `share_for_all` computes it for them too (a staff override records the share).
+    """
+    from solver.availability import compute_availability
+    from solver.problem import Slot, parse_clock, parse_day, read_problem
+    from solver.travel import travel_matrix
+
+    from .planning import learner_json
+
+    groups = _groups_of(plan, group_ids)
+    if not groups or not learners:
+        return {}
+    frame = _fit_frame(plan, groups, from_day_of(plan, from_day))
 
     places, travel = travel_matrix(read_problem(dict(frame, learners=[])))
     reach = {}  # (learner, group) -> minutes
@@ -119,7 +131,8 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
         for group in groups:
             minutes = int(travel[places[learner.home_place_id], places[group.venue.place_id]])
             reach[learner.id, group.id] = minutes
-            needed |= learner.level == group.course.level and minutes <= learner.max_travel_minutes
+            needed |= share_for_all or (learner.level == group.course.level
+                                        and minutes <= learner.max_travel_minutes)
         if needed:
             wanted.append(learner)
 
@@ -135,7 +148,8 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
             sessions = int(availability.total[slots].sum()) if slots else 0
             v = venue_index[group.venue.slug]
             for row, learner in enumerate(wanted):
-                if learner.level == group.course.level and reach[learner.id, group.id] <= learner.max_travel_minutes:
+                if share_for_all or (learner.level == group.course.level
+                                     and reach[learner.id, group.id] <= learner.max_travel_minutes):
                     share = availability.share(row, v, group.course.session_minutes, slots) if sessions else 0.0
                     shares[learner.id, group.id] = (share, sessions)
 
@@ -176,7 +190,11 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
     """
     from .seats import seat_limit
 
-    fits = group_fits(plan, [learner], from_day=from_day)
+    from ..models import Course
+
+    at_level = select(Group.id).join(Course, Course.id == Group.course_id).where(Group.plan_id == plan.id,
+                                                                                Course.level == learner.level)
+    fits = group_fits(plan, [learner], db.session.scalars(at_level).all(), from_day=from_day)
     taken = seats_taken_by_group(plan, for_learner=learner.id)
     current = db.session.scalar(select(Placement.group_id).where(Placement.plan_id == plan.id,
                                                                  Placement.learner_id == learner.id))
@@ -189,3 +207,32 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
             found.append((group, fits[learner.id, group.id], free))
     found.sort(key=lambda item: (-item[1].share, item[1].travel_minutes, item[0].key))
     return found
+
+
+def missed_sessions(plan: Plan, learner: Learner, groups: Sequence[Group], *,
+                    from_day: dt.date | None = None) -> dict[int, list[dt.date]]:
+    """For each group, the dates from `from_day` on (default today) of its sessions the learner cannot attend.
+
+    The solver's per-occurrence answer (`occurrence_conflicts`), which agrees with the share `group_fits` gives.
+    """
+    from solver.availability import occurrence_conflicts
+    from solver.problem import Slot, parse_clock, parse_day, read_problem
+
+    from .planning import learner_json
+
+    if not groups:
+        return {}
+    first_day = from_day_of(plan, from_day)
+    entry = learner_json(learner)
+    problem = read_problem(dict(_fit_frame(plan, groups, first_day), learners=[entry]))
+    missed = {}
+    for group in groups:
+        days = []
+        for slot in group.slots:
+            for day, attendable, _why in occurrence_conflicts(
+                    problem, entry["id"], group.venue.slug, Slot(parse_day(slot.day), parse_clock(clock_text(slot.start))),
+                    group.course.session_minutes):
+                if not attendable and day >= first_day:
+                    days.append(day)
+        missed[group.id] = sorted(days)
+    return missed

@@ -163,7 +163,8 @@ def export_data(learner: Learner) -> dict:
         "rota": None if learner.rota is None else {
             "preset": learner.rota.preset, "start": learner.rota.anchor.isoformat(), "cycle": learner.rota.cycle},
         "busy": [{"start": b.start.isoformat(), "end": b.end.isoformat(), "note": b.note} for b in learner.busy_periods],
-        "placements": [{"plan": p.plan_id, "group": p.group.key, "attendable_share": p.attendable_share}
+        "placements": [{"plan": p.plan_id, "group": p.group.key, "attendable_share": p.attendable_share,
+                        "no_longer_fits_since": p.misfit_since.isoformat() if p.misfit_since else None}
                        for p in placements],
         "not_placed": [{"plan": u.plan_id, "reasons": u.reasons} for u in unplaced],
         "attendance": [{"group": a.group_id, "date": a.occurrence_date.isoformat(), "present": a.present}

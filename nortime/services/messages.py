@@ -20,6 +20,7 @@ Kinds and their values:
     moved      course, venue, day (date), start, end (datetimes), reason, reason_code
     reminder   course, venue, start (datetime)
     restored   course, venue, day (date), time (text "HH:MM")   (a cancellation or move undone)
+    no_longer_fits  course, venue                          (a changed rota or details rule the group out)
 Dates and times are local (the term's zone); `session_at` (aware or UTC) marks a
 message about a session that starts soon, which may break quiet hours.
 
@@ -43,14 +44,15 @@ from ..models import Learner
 from ..outbox import add_messages
 from .session_reasons import reason_text
 
-KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored")
+KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored", "no_longer_fits")
 
 
 def labels() -> dict[str, str]:
     """How kinds, channels and states of messages read on staff pages, in the current language."""
     return {"link": _("personal link"), "placed": _("placement"), "joined": _("joined a group"),
             "offer": _("offer of a seat"), "cancelled": _("cancelled session"), "moved": _("moved session"),
-            "reminder": _("reminder"), "restored": _("session as planned"), "email": _("E-mail"),
+            "reminder": _("reminder"), "restored": _("session as planned"),
+            "no_longer_fits": _("group no longer fits"), "email": _("E-mail"),
             "sms": _("SMS"), "queued": _("waiting"),
             "sending": _("sending"), "sent": _("sent"), "failed": _("failed")}
 
@@ -91,6 +93,8 @@ def sms_text(kind: str, values: dict) -> str:
     if kind == "restored":
         return _("The class on %(day)s takes place as planned after all: %(link)s", day=_short_day(values["day"]),
                  link=values["link"])
+    if kind == "no_longer_fits":
+        return _("Your course group no longer fits your rota: %(link)s", link=values["link"])
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 
@@ -143,6 +147,12 @@ def email_text(kind: str, name: str, values: dict) -> tuple[str, str]:
                 _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s takes place as planned "
                   "after all, at %(time)s.\n%(link)s\n", name=name, course=values["course"],
                   venue=values["venue"], day=day, time=values["time"], link=link))
+    if kind == "no_longer_fits":
+        return (_("Your group no longer fits: %(course)s", course=values["course"]),
+                _("Hello %(name)s,\n\nWith your new rota or details, the group %(course)s at %(venue)s no longer "
+                  "fits you. You keep your place for now. Your personal page shows the groups that do fit, "
+                  "and you can move to one of them there: %(link)s\n",
+                  name=name, course=values["course"], venue=values["venue"], link=link))
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 

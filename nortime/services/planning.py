@@ -191,8 +191,11 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     return problem
 
 
-def problem_frame(provider: Provider, term: Term) -> dict:
-    """Everything of the problem but its learners (empty) and `current` (nothing published)."""
+def problem_frame(provider: Provider, term: Term, *, teachers: bool = True) -> dict:
+    """Everything of the problem but its learners (empty) and `current` (nothing published).
+
+    `teachers=False` leaves the teachers out (who can attend what does not depend on them).
+    """
     if term.provider_id != provider.id:
         raise PlanningError(f"term {term.id} belongs to another provider")
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
@@ -211,7 +214,7 @@ def problem_frame(provider: Provider, term: Term) -> dict:
         "slots": slots,
         "venues": [venue_json(venue) for venue in provider.venues],
         "courses": [course_json(course) for course in courses],
-        "teachers": [teacher_json(teacher) for teacher in provider.teachers],
+        "teachers": [teacher_json(teacher) for teacher in provider.teachers] if teachers else [],
         "learners": [],
         "current": {"groups": [], "locked": []},
         "weights": {},
@@ -366,21 +369,6 @@ def violations_text(violations: list) -> str:
 # --- adjusting a draft ------------------------------------------------------------
 
 
-def attendable_share(problem_json: Mapping, learner: Learner, group: Group) -> float:
-    """The share of the group's sessions this learner can attend (rota, busy times, travel and buffer).
-
-    `problem_json` is the provider's `problem_frame`; only this learner is computed.
-    """
-    from solver.availability import compute_availability
-    from solver.problem import Slot, parse_clock, parse_day, read_problem
-
-    problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
-    venue_index = [venue.id for venue in problem.venues].index(group.venue.slug)
-    slot_indexes = [problem.slots.index(Slot(parse_day(slot.day), parse_clock(clock_text(slot.start))))
-                    for slot in group.slots]
-    return compute_availability(problem, [0]).share(0, venue_index, group.course.session_minutes, slot_indexes)
-
-
 def move_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float | None]:
     """Why `learner` cannot go into `group` (empty when they can), and their attendable share there.
 
@@ -412,27 +400,29 @@ def placing_problems(plan: Plan, learner: Learner, group: Group) -> list[str]:
 
 
 def fit_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str], float]:
-    """Whether the group suits the learner (level, travel, rota), and their attendable share there."""
-    from solver.problem import read_problem
-    from solver.travel import travel_minutes_between
+    """Whether the group suits the learner (level, travel, rota), and their attendable share there.
 
+    The answer is `fitting.group_fits`' (the one rule for every path that seats someone):
+    the share counts the group's sessions from today on (all of them before the term starts).
+    """
+    from .fitting import group_fits
+
+    fit = group_fits(plan, [learner], [group.id], share_for_all=True)[learner.id, group.id]
     problems = []
     course = group.course
-    if learner.level != course.level:
+    if not fit.level_ok:
         problems.append(_("Level: %(name)s is at %(level)s, the group learns %(course_level)s.",
                           name=learner.name, level=learner.level, course_level=course.level))
-    problem_json = problem_frame(plan.provider, plan.term)
-    problem = read_problem(dict(problem_json, learners=[learner_json(learner)]))
-    minutes = travel_minutes_between(problem, learner.home_place_id, group.venue.place_id)
-    if minutes > learner.max_travel_minutes:
+    if not fit.in_reach:
         problems.append(_("Reach: %(venue)s is %(minutes)d minutes from %(home)s; %(name)s travels at most "
-                          "%(max)d minutes.", venue=group.venue.name, minutes=minutes,
+                          "%(max)d minutes.", venue=group.venue.name, minutes=fit.travel_minutes,
                           home=learner.home_place.name, name=learner.name, max=learner.max_travel_minutes))
-    share = attendable_share(problem_json, learner, group)
-    if share < course.min_attendance:
+    if not fit.sessions:
+        problems.append(_("Rota: the group has no sessions left this term."))
+    elif not fit.rota_ok:
         problems.append(_("Rota: %(name)s can come to %(share)d %% of the sessions; the course needs %(need)d %%.",
-                          name=learner.name, share=round(share * 100), need=round(course.min_attendance * 100)))
-    return problems, share
+                          name=learner.name, share=round(fit.share * 100), need=round(course.min_attendance * 100)))
+    return problems, fit.share
 
 
 def _placement(plan: Plan, learner: Learner) -> Placement | None:

@@ -281,3 +281,45 @@ def help_hints(reasons: Iterable[Mapping] | None, learner=None) -> list[str]:
 
 def explain(reasons, learner=None, plan=None) -> Explanation:
     return Explanation(describe_reasons(reasons, learner, plan), help_hints(reasons, learner))
+
+
+def nearest_miss(plan, learner) -> Explanation:
+    """Why no published group of `plan` takes the learner now, told by the group that comes nearest.
+
+    Judged with `fitting.group_fits` (the rule joining uses): a group that fits but is
+    full; else the group in reach whose times suit the rota best; else the nearest group
+    at their level beyond their travel time; else that no group has their level.
+    """
+    from .fitting import fitting_groups, group_fits
+
+    fits = group_fits(plan, [learner])
+    groups = {group.id: group for group in plan.groups}
+    mine = [(groups[group_id], fit) for (_learner, group_id), fit in fits.items() if fit.level_ok]
+    if not mine:
+        return explain([{"code": "no_course_at_level", "details": {"level": learner.level}}], learner, plan)
+    full = fitting_groups(plan, learner, with_free_seat=False)
+    if full:
+        group = full[0][0]
+        return explain([{"code": "group_full", "details": {"group": group.key}}], learner, plan)
+    in_reach = [(group, fit) for group, fit in mine if fit.in_reach]
+    if in_reach:
+        group, fit = max(in_reach, key=lambda item: (item[1].share, -item[1].travel_minutes, item[0].key))
+        if not fit.sessions:
+            return Explanation([_("The groups at your level have no lessons left this term.")],
+                               [_("You stay on the list. We try again at the next plan.")])
+        rota = getattr(learner, "rota", None)
+        blocked = []
+        for slot in group.slots:
+            start = slot.start.hour * 60 + slot.start.minute
+            if rota is not None and rota.cycle and blockers_for_slot(
+                    rota.cycle, rota.anchor, slot.weekday, start, group.course.session_minutes,
+                    _gap(learner, group.venue)):
+                blocked.append({"day": slot.day, "start": clock_text(slot.start)})
+        details = {"group": group.key, "share": fit.share, "needed": fit.min_share}
+        if blocked:
+            details["slots"] = blocked
+        return explain([{"code": "rota_conflict", "details": details}], learner, plan)
+    group, fit = min(mine, key=lambda item: (item[1].travel_minutes, item[0].key))
+    return explain([{"code": "no_venue_in_reach",
+                     "details": {"venue": group.venue.slug, "minutes": fit.travel_minutes,
+                                 "max_travel_minutes": learner.max_travel_minutes}}], learner, plan)

@@ -27,6 +27,10 @@ class SeatError(ValueError):
     """The learner cannot have this seat; the message says why (in the reader's language)."""
 
 
+class GroupFull(SeatError):
+    """Every seat of the group is taken (counted under the lock)."""
+
+
 def seat_limit(group: Group) -> int:
     """How many learners the group may hold: its course's `max_group`.
 
@@ -60,14 +64,15 @@ def free_seats(group: Group, *, for_learner: int | None = None) -> int:
 
 
 def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str = "", override: bool = False,
-                 lock: bool = True) -> Placement:
+                 lock: bool = True, notify: bool = False) -> Placement:
     """Put `learner` into `group` (out of any other group of the same plan) and commit; SeatError says why not.
 
     `group` belongs to a draft or to the live plan. The group must suit the learner
     (level, travel, attendable share); `override=True` lets staff skip that check and
     then needs a `reason`. A full group is never overridden. `by` is the acting user's id
     (None for the learner themself or a job); `lock` keeps the learner in the group on a
-    re-run of the plan. The change is recorded as a PlanChange (who, when, what, why).
+    re-run of the plan. The change is recorded as a PlanChange (who, when, what, why). `notify`
+    queues the "joined" confirmation (a published plan only) in the same transaction.
     """
     plan = group.plan
     reason = (reason or "").strip()
@@ -93,7 +98,7 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
             raise SeatError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
         taken = seats_taken(group, for_learner=learner.id)
         if taken >= seat_limit(group):
-            raise SeatError(_("Capacity: the group is full (%(n)d of %(max)d).", n=taken, max=seat_limit(group)))
+            raise GroupFull(_("Capacity: the group is full (%(n)d of %(max)d).", n=taken, max=seat_limit(group)))
         current = db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
                                                             Placement.learner_id == learner.id))
         from_group = current.group_id if current is not None else None
@@ -116,6 +121,10 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
             offer.state, offer.answered_at = ("accepted" if offer.group_id == group.id else "withdrawn"), utcnow()
             if offer.group_id != group.id:
                 released.append(offer.group_id)
+        if notify and plan.status == "published":
+            from .enrollment import queue_joined
+
+            queue_joined(plan, group, learner)
         db.session.commit()
     except IntegrityError:  # the same learner seated elsewhere at the same moment
         db.session.rollback()

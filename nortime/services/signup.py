@@ -438,16 +438,30 @@ def apply_about(learner: Learner, about: Mapping) -> None:
     learner.session_messages = bool(about.get("session_messages"))
 
 
-def save_about(learner: Learner, about: Mapping) -> None:
-    """A stored learner changed their details (the personal page): apply and commit."""
+def save_about(learner: Learner, about: Mapping):
+    """A stored learner changed their details (the personal page): apply, re-check their group, commit.
+
+    Returns `enrollment.recheck_placement`'s answer: their published group's fit now (None: no group).
+    """
+    from .enrollment import recheck_placement
+
     apply_about(learner, about)
+    fit = recheck_placement(learner)
     db.session.commit()
+    return fit
 
 
-def save_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:
-    """A stored learner changed their rota and busy times: apply and commit."""
+def save_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list):
+    """A stored learner changed their rota and busy times: apply, re-check their group, commit.
+
+    Returns `enrollment.recheck_placement`'s answer: their published group's fit now (None: no group).
+    """
+    from .enrollment import recheck_placement
+
     apply_rota(learner, rota, method, busy)
+    fit = recheck_placement(learner)
     db.session.commit()
+    return fit
 
 
 def apply_rota(learner: Learner, rota: Mapping | None, method: str | None, busy: list) -> None:

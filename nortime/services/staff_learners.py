@@ -35,8 +35,7 @@ class PlanColumns:
     unplacement: type
 
 
-# Each status is one line: its label and the condition a learner meets. Issue 15's "no longer fits"
-# is added here the same way.
+# Each status is one line: its label and the condition a learner meets.
 STATUSES: dict[str, tuple] = {
     "new": (_l("New since the plan"),
             lambda c: and_(Learner.withdrawn_at.is_(None), c.placement.id.is_(None), c.unplacement.id.is_(None))),
@@ -45,6 +44,8 @@ STATUSES: dict[str, tuple] = {
     "unplaced": (_l("Not placed"), lambda c: and_(Learner.withdrawn_at.is_(None), c.unplacement.id.isnot(None))),
     "withdrawn": (_l("Withdrawn"), lambda c: Learner.withdrawn_at.isnot(None)),
     "offered": (_l("Offered a seat"), lambda c: and_(Learner.withdrawn_at.is_(None), _holds_offer())),
+    "misfit": (_l("No longer fits"), lambda c: and_(Learner.withdrawn_at.is_(None),
+                                                    c.placement.misfit_since.isnot(None))),
     "duplicate": (_l("Possible duplicates"), lambda c: and_(Learner.withdrawn_at.is_(None), _has_namesake_contact())),
 }
 SORTS = {
@@ -135,16 +136,19 @@ def list_learners(provider: Provider, query: str = "", status: str = "", sort: s
     rows = db.session.execute(
         base.with_only_columns(Learner.id, Learner.name, Learner.email, Learner.phone, Learner.level,
                                Learner.home_place_id, Learner.created_at, Learner.withdrawn_at,
-                               columns.placement.id, columns.unplacement.id, Group.key, _holds_offer())
+                               columns.placement.id, columns.unplacement.id, Group.key, _holds_offer(),
+                               columns.placement.misfit_since)
         .outerjoin(Group, Group.id == columns.placement.group_id)
         .order_by(*SORTS[sort][1]).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return LearnerList([ListRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _status(r[7], r[8], r[9], r[11]), r[10])
+    return LearnerList([ListRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _status(r[7], r[8], r[9], r[11], r[12]), r[10])
                         for r in rows], total, page, pages, query, status, sort)
 
 
-def _status(withdrawn_at, placement_id, unplacement_id, offered=False) -> str:
+def _status(withdrawn_at, placement_id, unplacement_id, offered=False, misfit_since=None) -> str:
     if withdrawn_at is not None:
         return "withdrawn"
+    if misfit_since is not None:
+        return "misfit"
     if placement_id is not None:
         return "placed"
     if offered:
@@ -272,6 +276,9 @@ def edit_learner(learner: Learner, values: Mapping, user: User, reason: str) -> 
     for key, (_before, value) in changes.items():
         setattr(learner, key, value)
     db.session.add(LearnerEdit(learner_id=learner.id, user_id=user.id, action="edit", changes=changes, reason=reason))
+    from .enrollment import recheck_placement
+
+    recheck_placement(learner)  # a new home, level or travel time may rule their group out
     db.session.commit()
     return changes
 

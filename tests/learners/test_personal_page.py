@@ -247,7 +247,7 @@ def test_after_a_rota_edit_the_page_says_at_once_whether_the_group_still_fits(re
     check = edit_rota_to(client, learner_token, thursday_evenings)
     assert "With this rota you can come to only 0% of your group&#39;s coming lessons, and 75% are needed." in check
     saved = client.post(f"{base}/rota/check", follow_redirects=True).data.decode()
-    assert "We look for another group for you at the next plan." in saved
+    assert "Your group no longer fits: you can come to 0% of its coming lessons, and 75% are needed." in saved
     # Every lesson not cancelled is marked with what clashes.
     assert saved.count('class="session-confirmed session-clash"') == saved.count("session-confirmed")
     assert re.search(r'Your rota: you work <bdi dir="ltr">14:00\W+22:00</bdi>\.', saved)

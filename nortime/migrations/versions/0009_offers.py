@@ -1,14 +1,14 @@
 """offers: a freed seat of a live plan held for one waiting learner; plan_changes of kind "left"
 
 Revision ID: offers
-Revises: languages
+Revises: enrollment
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "offers"
-down_revision = "languages"
+down_revision = "enrollment"
 branch_labels = None
 depends_on = None
 
