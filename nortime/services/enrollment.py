@@ -162,6 +162,8 @@ def recheck_placement(learner: Learner) -> GroupFit | None:
         return None
     db.session.flush()  # the changed rota and busy times, as group_fits reads them
     fit = group_fits(plan, [learner], [placement.group_id])[learner.id, placement.group_id]
+    if fit.level_ok and fit.in_reach and not fit.sessions:
+        return fit  # no lesson left (the term is over): nothing to re-check, nobody to tell
     if fit.fits:
         placement.misfit_since = None
     elif placement.misfit_since is None:

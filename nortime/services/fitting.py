@@ -123,7 +123,8 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
     groups = _groups_of(plan, group_ids)
     if not groups or not learners:
         return {}
-    frame = _fit_frame(plan, groups, from_day_of(plan, from_day))
+    first_day = from_day_of(plan, from_day)
+    frame = _fit_frame(plan, groups, first_day)
 
     places, travel = travel_matrix(read_problem(dict(frame, learners=[])))
     reach = {}  # (learner, group) -> minutes
@@ -139,7 +140,7 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
             wanted.append(learner)
 
     shares: dict[tuple[int, int], tuple[float, int]] = {}
-    if wanted:
+    if wanted and first_day <= plan.term.last_day:  # after the term's last day no session is left to share
         problem = read_problem(dict(frame, learners=[learner_json(learner) for learner in wanted]))
         availability = compute_availability(problem)
         venue_index = {venue.id: v for v, venue in enumerate(problem.venues)}
@@ -211,9 +212,9 @@ def missed_sessions(plan: Plan, learner: Learner, groups: Sequence[Group], *,
 
     from .planning import learner_json
 
-    if not groups:
-        return {}
     first_day = from_day_of(plan, from_day)
+    if not groups or first_day > plan.term.last_day:
+        return {}
     entry = learner_json(learner)
     problem = read_problem(dict(_fit_frame(plan, groups, first_day), learners=[entry]))
     missed = {}

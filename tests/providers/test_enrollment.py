@@ -297,6 +297,22 @@ def test_changed_details_re_check_the_group_on_her_page_and_when_staff_edit_them
         assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
 
 
+def test_after_the_last_lesson_a_rota_change_flags_nothing_and_tells_no_one(demo_app, monkeypatch):
+    demo_app.config["MAIL_SERVER"] = "smtp.example.no"
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        learner = _late_joiner(group)
+        join(learner, group.id)
+        monkeypatch.setattr(signup, "today", lambda: plan.term.last_day + dt.timedelta(days=1))
+        evenings = {"start": plan.term.first_day.isoformat(), "cycle": [[["14:00", "22:00"]] for _ in range(7)]}
+        fit = signup.save_rota(learner, evenings, "custom", [])
+        assert fit.sessions == 0
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
+        assert db.session.scalar(select(func.count()).select_from(Message).where(
+            Message.learner_id == learner.id, Message.kind == "no_longer_fits")) == 0
+
+
 def test_a_misfit_learner_may_move_to_a_group_that_fits(demo_app, week_5):
     with demo_app.test_request_context("/?lang=en"):
         plan = db.session.get(Plan, _published())
