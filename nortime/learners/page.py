@@ -155,10 +155,10 @@ def group_fit_sentence(fit) -> str:
 
     if fit.fits:
         return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
-                 share=format_percent(fit.share), needed=format_percent(fit.needed))
+                 share=format_percent(fit.share), needed=format_percent(fit.min_share))
     return _("With this rota you can come to only %(share)s of your group's coming lessons, and %(needed)s are "
              "needed. We look for another group for you at the next plan.",
-             share=format_percent(fit.share), needed=format_percent(fit.needed))
+             share=format_percent(fit.share), needed=format_percent(fit.min_share))
 
 
 bp.add_app_template_global(group_fit_sentence, "group_fit_sentence")

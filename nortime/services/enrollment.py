@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..models import Group, Learner, Placement, Plan, utcnow
-from .fitting import GroupFit, fitting_groups, from_day_of, group_fits, missed_sessions
+from .fitting import SHARE_EPSILON, GroupFit, fitting_groups, from_day_of, group_fits, missed_sessions
 from .messages import queue_message
 from .plans import current_live_plan
 from .seats import SeatError
@@ -53,10 +53,18 @@ def _placement(plan: Plan, learner: Learner) -> Placement | None:
 
 
 def first_session_day(group: Group, from_day: dt.date) -> dt.date | None:
-    from .timetable import group_sessions
+    """The date of the group's first session from `from_day` on that is not cancelled (a moved one on its new date)."""
+    from .timetable import slot_dates
 
-    return next((session.start.date() for session in group_sessions(group)
-                 if session.status != "cancelled" and session.occurrence_date >= from_day), None)
+    changes = {change.occurrence_date: change for change in group.changes}
+    days = []
+    for slot in group.slots:
+        for day in slot_dates(group, slot.weekday):
+            change = changes.get(day)
+            if day >= from_day and (change is None or change.kind != "cancelled"):
+                days.append(change.new_start.date() if change is not None else day)
+                break
+    return min(days, default=None)
 
 
 def openings(learner: Learner, plan: Plan | None = None, *, from_day: dt.date | None = None) -> list[Opening]:
@@ -66,8 +74,10 @@ def openings(learner: Learner, plan: Plan | None = None, *, from_day: dt.date | 
         return []
     found = fitting_groups(plan, learner, from_day=from_day)
     first = from_day_of(plan, from_day)
-    missed = missed_sessions(plan, learner, [group for group, _fit, _free in found], from_day=first)
-    return [Opening(group, fit, free, first_session_day(group, first), tuple(missed[group.id]))
+    # Only a share below 1 has sessions to miss: the per-session answer is asked for those alone.
+    missed = missed_sessions(plan, learner, [group for group, fit, _free in found if fit.share < 1 - SHARE_EPSILON],
+                             from_day=first)
+    return [Opening(group, fit, free, first_session_day(group, first), tuple(missed.get(group.id, ())))
             for group, fit, free in found]
 
 
@@ -152,6 +162,8 @@ def recheck_placement(learner: Learner) -> GroupFit | None:
         return None
     db.session.flush()  # the changed rota and busy times, as group_fits reads them
     fit = group_fits(plan, [learner], [placement.group_id])[learner.id, placement.group_id]
+    if fit.level_ok and fit.in_reach and not fit.sessions:
+        return fit  # no lesson left (the term is over): nothing to re-check, nobody to tell
     if fit.fits:
         placement.misfit_since = None
     elif placement.misfit_since is None:

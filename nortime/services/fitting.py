@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..db import db
-from ..models import Group, Learner, Placement, Plan
+from ..models import Course, Group, Learner, Placement, Plan, Venue
 from .rota_days import clock_text
 
 SHARE_EPSILON = 1e-9  # shares are ratios of counts; compare them as the optimizer does
@@ -69,7 +69,9 @@ def oslo_today() -> dt.date:
 
 def _groups_of(plan: Plan, group_ids: Iterable[int] | None) -> list[Group]:
     query = (select(Group).where(Group.plan_id == plan.id)
-             .options(selectinload(Group.slots), selectinload(Group.course), selectinload(Group.venue))
+             .options(selectinload(Group.slots), selectinload(Group.changes),
+                      selectinload(Group.course).selectinload(Course.venues),
+                      selectinload(Group.venue).selectinload(Venue.openings))
              .order_by(Group.key))
     if group_ids is not None:
         query = query.where(Group.id.in_(list(group_ids)))
@@ -85,14 +87,14 @@ def _fit_frame(plan: Plan, groups: Sequence[Group], first_day: dt.date) -> dict:
     """The provider's problem frame cut to what the groups' availability needs, with the term from `first_day`."""
     from .planning import problem_frame
 
-    frame = problem_frame(plan.provider, plan.term, teachers=False)
-    frame["term"] = dict(frame["term"], first_day=min(first_day, plan.term.last_day).isoformat())
     # Only what the availability needs: the groups' venues and courses (no teachers, no current).
-    venue_slugs = {group.venue.slug for group in groups}
-    course_slugs = {group.course.slug for group in groups}
-    frame["venues"] = [venue for venue in frame["venues"] if venue["id"] in venue_slugs]
+    venues = list({group.venue.id: group.venue for group in groups}.values())
+    frame = problem_frame(plan.provider, plan.term, teachers=False, venues=venues,
+                          courses={group.course.id: group.course for group in groups}.values())
+    frame["term"] = dict(frame["term"], first_day=min(first_day, plan.term.last_day).isoformat())
+    venue_slugs = {venue.slug for venue in venues}
     frame["courses"] = [dict(course, venues=[v for v in course.get("venues", venue_slugs) if v in venue_slugs])
-                        for course in frame["courses"] if course["id"] in course_slugs]
+                        for course in frame["courses"]]
     # A group may meet at a time that is no longer a candidate slot (staff changed the slots since).
     labels = {(slot["day"], slot["start"]) for slot in frame["slots"]}
     for group in groups:
@@ -121,7 +123,8 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
     groups = _groups_of(plan, group_ids)
     if not groups or not learners:
         return {}
-    frame = _fit_frame(plan, groups, from_day_of(plan, from_day))
+    first_day = from_day_of(plan, from_day)
+    frame = _fit_frame(plan, groups, first_day)
 
     places, travel = travel_matrix(read_problem(dict(frame, learners=[])))
     reach = {}  # (learner, group) -> minutes
@@ -137,7 +140,7 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
             wanted.append(learner)
 
     shares: dict[tuple[int, int], tuple[float, int]] = {}
-    if wanted:
+    if wanted and first_day <= plan.term.last_day:  # after the term's last day no session is left to share
         problem = read_problem(dict(frame, learners=[learner_json(learner) for learner in wanted]))
         availability = compute_availability(problem)
         venue_index = {venue.id: v for v, venue in enumerate(problem.venues)}
@@ -190,8 +193,6 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
     """
     from .seats import seat_limit
 
-    from ..models import Course
-
     at_level = select(Group.id).join(Course, Course.id == Group.course_id).where(Group.plan_id == plan.id,
                                                                                 Course.level == learner.level)
     fits = group_fits(plan, [learner], db.session.scalars(at_level).all(), from_day=from_day)
@@ -199,7 +200,9 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
     current = db.session.scalar(select(Placement.group_id).where(Placement.plan_id == plan.id,
                                                                  Placement.learner_id == learner.id))
     found = []
-    for group in _groups_of(plan, [group_id for (_, group_id), fit in fits.items() if fit.fits]):
+    # The groups are in the session already (group_fits loaded them): `get` takes them from there.
+    for group in sorted((db.session.get(Group, group_id) for (_, group_id), fit in fits.items() if fit.fits),
+                        key=lambda group: group.key):
         if group.id == current:
             continue
         free = max(0, seat_limit(group) - taken.get(group.id, 0))
@@ -220,9 +223,9 @@ def missed_sessions(plan: Plan, learner: Learner, groups: Sequence[Group], *,
 
     from .planning import learner_json
 
-    if not groups:
-        return {}
     first_day = from_day_of(plan, from_day)
+    if not groups or first_day > plan.term.last_day:
+        return {}
     entry = learner_json(learner)
     problem = read_problem(dict(_fit_frame(plan, groups, first_day), learners=[entry]))
     missed = {}

@@ -97,33 +97,33 @@ def session_clashes(sessions: list, rota: dict | None, busy: list[dict]) -> dict
     return found
 
 
-@dataclass(frozen=True)
-class GroupFit:
-    """How much of her group's coming lessons a learner can attend with a (new) rota."""
-    share: float
-    needed: float
-    lessons: int
+def group_fit(learner: Learner, rota: dict | None, busy: list[dict], today=None):
+    """With this rota and these busy times (not saved yet), how her published group fits her from today on.
 
-    @property
-    def fits(self) -> bool:
-        return self.share + 1e-9 >= self.needed
-
-
-def group_fit(learner: Learner, rota: dict | None, busy: list[dict], today=None) -> GroupFit | None:
-    """With this rota and these busy times, the share of her published group's lessons from today (None: no group)."""
+    A `fitting.GroupFit` (None: no published group, or none of its lessons left), by the rule joining
+    and re-checking use: `fitting.group_fits`, on an unsaved copy of her with the new rota and busy times.
+    """
     import datetime as dt
+    from types import SimpleNamespace
 
-    from .timetable import group_sessions, published_group_for
+    from .fitting import group_fits
+    from .plans import current_live_plan
 
-    group = published_group_for(learner)
-    if group is None:
+    plan = current_live_plan(learner.provider_id)
+    placement = db.session.scalars(select(Placement).where(Placement.plan_id == plan.id,
+                                                           Placement.learner_id == learner.id)).first() \
+        if plan is not None else None
+    if placement is None:
         return None
-    today = today or dt.date.today()
-    coming = [s for s in group_sessions(group) if s.status != "cancelled" and s.start.date() >= today]
-    if not coming:
-        return None
-    clashing = session_clashes(coming, rota, busy)
-    return GroupFit((len(coming) - len(clashing)) / len(coming), group.course.min_attendance, len(coming))
+    draft = SimpleNamespace(
+        id=learner.id, level=learner.level, home_place_id=learner.home_place_id,
+        max_travel_minutes=learner.max_travel_minutes, buffer_minutes=learner.buffer_minutes,
+        priority=learner.priority, preferred_days=learner.preferred_days,
+        rota=SimpleNamespace(anchor=dt.date.fromisoformat(rota["start"]), cycle=rota["cycle"]) if rota else None,
+        busy_periods=[SimpleNamespace(start=dt.datetime.fromisoformat(b["start"]), end=dt.datetime.fromisoformat(b["end"]))
+                      for b in busy])
+    fit = group_fits(plan, [draft], [placement.group_id], from_day=today)[learner.id, placement.group_id]
+    return fit if fit.sessions else None
 
 
 def withdraw(learner: Learner) -> None:

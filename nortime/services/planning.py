@@ -191,16 +191,19 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     return problem
 
 
-def problem_frame(provider: Provider, term: Term, *, teachers: bool = True) -> dict:
+def problem_frame(provider: Provider, term: Term, *, teachers: bool = True, venues: Iterable[Venue] | None = None,
+                  courses: Iterable[Course] | None = None) -> dict:
     """Everything of the problem but its learners (empty) and `current` (nothing published).
 
-    `teachers=False` leaves the teachers out (who can attend what does not depend on them).
+    `teachers=False` leaves the teachers out (who can attend what does not depend on them);
+    `venues` and `courses` narrow the problem to those of the provider's (e.g. the groups' own).
     """
     if term.provider_id != provider.id:
         raise PlanningError(f"term {term.id} belongs to another provider")
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
     travel = db.session.scalars(select(TravelTime).order_by(TravelTime.from_place_id, TravelTime.to_place_id)).all()
-    courses = [course for course in provider.courses if course.term_id == term.id]
+    courses = [course for course in (provider.courses if courses is None else courses) if course.term_id == term.id]
+    venues = provider.venues if venues is None else list(venues)
     slots = [{"day": slot.day, "start": clock_text(slot.start)} for slot in
              sorted(term.slots, key=lambda slot: (WEEKDAYS.index(slot.day), slot.start))]
     return {
@@ -212,7 +215,7 @@ def problem_frame(provider: Provider, term: Term, *, teachers: bool = True) -> d
                     "lat": place.lat, "lon": place.lon} for place in places],
         "travel_minutes": [[pair.from_place_id, pair.to_place_id, pair.minutes] for pair in travel],
         "slots": slots,
-        "venues": [venue_json(venue) for venue in provider.venues],
+        "venues": [venue_json(venue) for venue in venues],
         "courses": [course_json(course) for course in courses],
         "teachers": [teacher_json(teacher) for teacher in provider.teachers] if teachers else [],
         "learners": [],

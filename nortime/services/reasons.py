@@ -296,7 +296,8 @@ def nearest_miss(plan, learner) -> Explanation:
     groups = {group.id: group for group in plan.groups}
     mine = [(groups[group_id], fit) for (_learner, group_id), fit in fits.items() if fit.level_ok]
     if not mine:
-        return explain([{"code": "no_course_at_level", "details": {"level": learner.level}}], learner, plan)
+        return Explanation([_("No group of the plan is at your level (%(level)s).", level=learner.level)],
+                           help_hints([{"code": "no_course_at_level"}], learner))
     full = fitting_groups(plan, learner, with_free_seat=False)
     if full:
         group = full[0][0]

@@ -196,6 +196,28 @@ def test_when_nothing_fits_she_reads_the_nearest_miss_and_that_she_is_on_the_wai
     assert "You are on the waiting list." in page and "Groups you can join now" not in page
 
 
+def test_when_the_groups_that_fit_are_full_she_reads_so_and_waits(demo_app, client):
+    from nortime.models import Course
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        group.course.max_group = len(group.placements)
+        db.session.commit()
+        learner = _late_joiner(group)
+        token, venue = learner.access_token, group.venue.name
+        other = _late_joiner(group, name="Other Level")
+        other.level = next(level for level in ("A1", "A2", "B1", "B2", "C1")
+                           if level not in {g.course.level for g in plan.groups})
+        db.session.commit()
+        other_token = other.access_token
+        assert db.session.scalar(select(Course).where(Course.id == group.course_id)).max_group == len(group.placements)
+    page = client.get(f"/me/{token}?lang=en").data.decode()
+    assert "fits your times, but it is full." in page and venue in page and "You are on the waiting list." in page
+    page = client.get(f"/me/{other_token}?lang=en").data.decode()
+    assert "No group of the plan is at your level" in page and "You are on the waiting list." in page
+
+
 def test_waiting_order_is_priority_then_sign_up_time(demo_app):
     with demo_app.test_request_context("/?lang=en"):
         plan = db.session.get(Plan, _published())
@@ -273,6 +295,22 @@ def test_changed_details_re_check_the_group_on_her_page_and_when_staff_edit_them
         edit_learner(learner, dict(values, home_place_id=group.venue.place_id, home=group.venue.place_id),
                      db.session.get(User, staff.id), "Moved back to town")
         assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
+
+
+def test_after_the_last_lesson_a_rota_change_flags_nothing_and_tells_no_one(demo_app, monkeypatch):
+    demo_app.config["MAIL_SERVER"] = "smtp.example.no"
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        learner = _late_joiner(group)
+        join(learner, group.id)
+        monkeypatch.setattr(signup, "today", lambda: plan.term.last_day + dt.timedelta(days=1))
+        evenings = {"start": plan.term.first_day.isoformat(), "cycle": [[["14:00", "22:00"]] for _ in range(7)]}
+        fit = signup.save_rota(learner, evenings, "custom", [])
+        assert fit.sessions == 0
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
+        assert db.session.scalar(select(func.count()).select_from(Message).where(
+            Message.learner_id == learner.id, Message.kind == "no_longer_fits")) == 0
 
 
 def test_a_misfit_learner_may_move_to_a_group_that_fits(demo_app, week_5):
