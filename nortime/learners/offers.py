@@ -30,12 +30,15 @@ def accept_offer(token, offer_id: int):
     except offers.OfferError as error:
         flash(str(error), "error")
         return redirect(url_for("learners.me", token=token))
-    except SeatError as error:
-        # Someone else took the last seat at the same moment (or the group changed): say so, show what is left.
+    except offers.SeatTaken as error:
+        # Someone else took the last seat at the same moment: say so, and show what is left.
         plan = current_live_plan(learner.provider_id)
         alternatives = fitting_groups(plan, learner) if plan is not None else []
         return render_template("learners/offer_taken.html", learner=learner, why=str(error),
                                alternatives=alternatives), 409
+    except SeatError as error:
+        flash(_("The seat could not be given to you: %(why)s", why=str(error)), "error")
+        return redirect(url_for("learners.me", token=token))
     flash(_("You have a place in %(course)s at %(venue)s. Welcome!", course=placement.group.course.name,
             venue=placement.group.venue.name), "success")
     return redirect(url_for("learners.me", token=token))

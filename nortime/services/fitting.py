@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..db import db
-from ..models import Course, Group, Learner, Placement, Plan, Venue
+from ..models import Course, Group, Learner, Offer, Placement, Plan, Venue
 from .rota_days import clock_text
 
 SHARE_EPSILON = 1e-9  # shares are ratios of counts; compare them as the optimizer does
@@ -169,7 +169,6 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
 def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[int, int]:
     """Each group's learners as the database has them now, plus the seats open offers hold (groups with
     nobody are left out); where `for_learner` holds an offer, only the learners count (`seats.seats_taken`)."""
-    from ..models import Offer
     from .seats import held_offers
 
     rows = db.session.execute(select(Placement.group_id, func.count()).where(Placement.plan_id == plan.id)

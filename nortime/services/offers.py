@@ -56,6 +56,10 @@ class OfferError(ValueError):
     """The offer cannot be answered; the message says why (in the reader's language)."""
 
 
+class SeatTaken(SeatError):
+    """Accepting failed because the group has no seat left for them (someone answered first)."""
+
+
 def hold_time() -> dt.timedelta:
     return dt.timedelta(hours=float(current_app.config.get("OFFER_HOLD_HOURS") or 48))
 
@@ -328,12 +332,19 @@ def accept(learner: Learner, offer_id: int) -> Placement:
         _tell(group, "joined", key=f"joined:{plan.id}:{learner.id}:{group.id}", learner=learner,
               first=first or plan.term.first_day)
         placement = seat_learner(group, learner, by=None, reason="offer")
-    except SeatError:
+    except SeatError as error:
+        # The seat is gone (staff lowered the group's size and another holder answered first), or the
+        # group no longer suits them (e.g. a new rota): either way the offer ends, and a seat left goes on.
         db.session.rollback()
         offer = db.session.get(Offer, offer_id)
-        if offer is not None and offer.state == "open" and seats_left_for(offer) <= 0:
-            offer.state, offer.answered_at = "withdrawn", utcnow()  # the seat is gone (capacity lowered)
+        full = offer is not None and seats_left_for(offer) <= 0
+        if offer is not None and offer.state == "open":
+            offer.state, offer.answered_at = "withdrawn", utcnow()
             db.session.commit()
+            if not full:
+                offer_seats(plan, [offer.group_id])
+        if full:
+            raise SeatTaken(str(error)) from None
         raise
     except Exception:
         db.session.rollback()

@@ -397,3 +397,29 @@ def test_a_hold_time_that_is_not_a_positive_number_stops_start_up(hours):
     config = dict(defaults("/tmp"), SQLALCHEMY_DATABASE_URI="sqlite://", OFFER_HOLD_HOURS=hours)
     with pytest.raises(ConfigError, match="OFFER_HOLD_HOURS"):
         validate(config)
+
+
+def test_an_offer_that_no_longer_fits_is_refused_with_the_reason_and_passed_on(demo_app):
+    from nortime.models import BusyPeriod
+
+    _csrf_free(demo_app)
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+        from nortime.services.learner_page import withdraw
+
+        withdraw(group.placements[0].learner)
+        offer_id = _open(first)[0].id
+        # Since the offer, they told us they are away the whole term.
+        term = plan.term
+        db.session.add(BusyPeriod(learner_id=first, start=dt.datetime.combine(term.first_day, dt.time()),
+                                  end=dt.datetime.combine(term.last_day, dt.time(23, 59)), note="away"))
+        db.session.commit()
+    client, token = _learner_client(demo_app, first)
+    answer = client.post(f"/me/{token}/offers/{offer_id}/accept", follow_redirects=True)
+    assert answer.status_code == 200 and b"could not be given to you" in answer.data
+    with demo_app.app_context():
+        assert db.session.get(Offer, offer_id).state == "withdrawn"
+        assert db.session.scalar(select(Placement).where(Placement.learner_id == first)) is None
+        assert len(_open(second)) == 1
