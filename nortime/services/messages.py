@@ -20,6 +20,7 @@ Kinds and their values:
     moved      course, venue, day (date), start, end (datetimes), reason, reason_code
     reminder   course, venue, start (datetime)
     restored   course, venue, day (date), time (text "HH:MM")   (a cancellation or move undone)
+    rota       team (name), day (date)   (the team's rota changes from that day; issue 21)
 Dates and times are local (the term's zone); `session_at` (aware or UTC) marks a
 message about a session that starts soon, which may break quiet hours.
 
@@ -43,14 +44,15 @@ from ..models import Learner
 from ..outbox import add_messages
 from .session_reasons import reason_text
 
-KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored")
+KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored", "rota")
 
 
 def labels() -> dict[str, str]:
     """How kinds, channels and states of messages read on staff pages, in the current language."""
     return {"link": _("personal link"), "placed": _("placement"), "joined": _("joined a group"),
             "offer": _("offer of a seat"), "cancelled": _("cancelled session"), "moved": _("moved session"),
-            "reminder": _("reminder"), "restored": _("session as planned"), "email": _("E-mail"),
+            "reminder": _("reminder"), "restored": _("session as planned"),
+            "rota": _("team's new rota"), "email": _("E-mail"),
             "sms": _("SMS"), "queued": _("waiting"),
             "sending": _("sending"), "sent": _("sent"), "failed": _("failed")}
 
@@ -91,6 +93,9 @@ def sms_text(kind: str, values: dict) -> str:
     if kind == "restored":
         return _("The class on %(day)s takes place as planned after all: %(link)s", day=_short_day(values["day"]),
                  link=values["link"])
+    if kind == "rota":
+        return _("New work rota from %(day)s. See your course: %(link)s",
+                 day=_short_day(values["day"]), link=values["link"])
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 
@@ -143,6 +148,13 @@ def email_text(kind: str, name: str, values: dict) -> tuple[str, str]:
                 _("Hello %(name)s,\n\nThe session of %(course)s at %(venue)s on %(day)s takes place as planned "
                   "after all, at %(time)s.\n%(link)s\n", name=name, course=values["course"],
                   venue=values["venue"], day=day, time=values["time"], link=link))
+    if kind == "rota":
+        day = format_date(values["day"], "full")
+        return (_("New rota for %(team)s from %(day)s", team=values["team"], day=day),
+                _("Hello %(name)s,\n\nYour employer has changed the work rota of %(team)s from %(day)s. "
+                  "We have put the new rota on your page and checked your course times against it.\n"
+                  "If your own shifts differ, change them there: %(link)s\n", name=name, team=values["team"],
+                  day=day, link=link))
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 

@@ -110,6 +110,11 @@ def learner_json(learner: Learner) -> dict:
     return entry
 
 
+def usable_venue(venue: Venue) -> bool:
+    """The provider's own venue, or an employer's workplace room the provider accepted (issue 21)."""
+    return venue.employer_id is None or venue.accepted_at is not None
+
+
 def venue_json(venue: Venue) -> dict:
     return {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
             "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
@@ -122,7 +127,7 @@ def course_json(course: Course) -> dict:
              "min_group": course.min_group, "max_group": course.max_group,
              "min_attendance": course.min_attendance}
     if course.venues:  # none listed means every venue of the provider
-        entry["venues"] = [venue.slug for venue in course.venues]
+        entry["venues"] = [venue.slug for venue in course.venues if usable_venue(venue)]
     return entry
 
 
@@ -209,7 +214,7 @@ def problem_frame(provider: Provider, term: Term) -> dict:
                     "lat": place.lat, "lon": place.lon} for place in places],
         "travel_minutes": [[pair.from_place_id, pair.to_place_id, pair.minutes] for pair in travel],
         "slots": slots,
-        "venues": [venue_json(venue) for venue in provider.venues],
+        "venues": [venue_json(venue) for venue in provider.venues if usable_venue(venue)],
         "courses": [course_json(course) for course in courses],
         "teachers": [teacher_json(teacher) for teacher in provider.teachers],
         "learners": [],
