@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
-from ..models import (SECTORS, WEEKDAYS, Employer, JoinCode, Learner, Place, Provider, Team, User, Venue, VenueOpening,
+from ..models import (SECTORS, WEEKDAYS, Employer, JoinCode, Learner, Place, Provider, Team, Venue, VenueOpening,
                       utcnow)
 from . import signup
 
@@ -67,21 +67,6 @@ def create_employer(name: str, place_id: str, sector: str, slug: str | None = No
     return employer
 
 
-def invite_staff(employer: Employer, email: str, name: str = "", password: str | None = None) -> tuple[User, str]:
-    """An employer's staff account (the same accounts as provider staff); (user, password).
-
-    Without a password one is made up, to be handed over once; the person changes it with `set-password`.
-    """
-    from ..auth import create_user
-
-    password = password or secrets.token_urlsafe(12)
-    try:
-        user = create_user(email, "employer", password, name=name, employer=employer)
-    except ValueError as error:
-        raise EmployerError(str(error)) from None
-    return user, password
-
-
 # --- teams and their rota -------------------------------------------------------------
 
 
@@ -93,14 +78,14 @@ def days_off_of(days) -> str:
     return ",".join(chosen)
 
 
-def team_rota(method: str, answers: Mapping[str, str] | None = None, roster: bytes | None = None,
-              timezone: str = "Europe/Oslo") -> tuple[dict | None, dict[str, str]]:
+def team_rota(method: str, answers: Mapping[str, str] | None = None,
+              roster: dict | None = None) -> tuple[dict | None, dict[str, str]]:
     """A team's rota {"method", "rota", "answers"} built as a learner's is, or errors by field.
 
     method: a preset id (answers as the preset step's), "custom" (answers as the
-    day-by-day builder's, "weeks" among them), "ics" (a roster file) or "none".
+    day-by-day builder's, "weeks" among them), "ics" (`roster`: the rota the
+    learners' roster reader made of the file) or "none".
     """
-    from ..learners.roster_import import RosterError, roster_from_ics
     from ..rota_presets import PRESETS
 
     answers = dict(answers or {})
@@ -113,12 +98,9 @@ def team_rota(method: str, answers: Mapping[str, str] | None = None, roster: byt
         rota, errors = signup.rota_from_custom(answers, int(raw))
         return (None, errors) if errors else ({"method": "custom", "rota": rota, "answers": answers}, {})
     if method == "ics":
-        try:
-            roster = roster_from_ics(roster or b"", timezone, signup.today())
-        except RosterError as problem:
-            return None, {"roster": _("The calendar file cannot be read (%(code)s). Export the team's roster "
-                                      "again as an .ics file.", code=problem.code)}
-        return {"method": "ics", "rota": roster.rota(), "answers": {}}, {}
+        if not roster or not roster.get("cycle"):
+            return None, {"roster": _("Choose a file to upload.")}
+        return {"method": "ics", "rota": dict(roster), "answers": {}}, {}
     if method not in PRESETS:
         return None, {"method": _("This rota does not exist. Go back and choose one from the list.")}
     rota, errors = signup.rota_from_preset(method, answers)
