@@ -45,7 +45,8 @@ def signup_about():
     form = about_form(draft.get("about") if request.method == "GET" else None)
     if form.validate_on_submit():
         SIGNUP.save(about=signup.about_answers(form))
-        return redirect(SIGNUP.url("rota"))
+        # Joined with a team's code: the team's rota is the answer already (it can still be changed from the check).
+        return redirect(SIGNUP.url("busy" if draft.get("join") and "rota" in draft else "rota"))
     return render_template("learners/about.html", form=form, step=1, flow=SIGNUP,
                            action=url_for("learners.signup_about")), 200 if not form.errors else 422
 
