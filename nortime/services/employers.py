@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..models import (SECTORS, WEEKDAYS, Employer, JoinCode, Learner, Place, Provider, Team, Venue, VenueOpening,
@@ -131,9 +132,11 @@ def _set_rota(team: Team, rota: Mapping) -> None:
     team.rota_answers = dict(rota.get("answers") or {})
 
 
-def team_workers(team: Team, *, for_update: bool = False) -> list[Learner]:
-    query = select(Learner).where(Learner.team_id == team.id, Learner.withdrawn_at.is_(None)).order_by(Learner.id)
-    return list(db.session.scalars(query.with_for_update() if for_update else query))
+def team_workers(team: Team) -> list[Learner]:
+    """The team's workers who have not withdrawn, with their rota and busy times loaded."""
+    return list(db.session.scalars(
+        select(Learner).where(Learner.team_id == team.id, Learner.withdrawn_at.is_(None)).order_by(Learner.id)
+        .options(selectinload(Learner.rota), selectinload(Learner.busy_periods))))
 
 
 def change_team_rota(team: Team, rota: Mapping, starts_on: dt.date) -> int:
@@ -157,25 +160,27 @@ def change_team_rota(team: Team, rota: Mapping, starts_on: dt.date) -> int:
 def _apply_rota(team: Team, rota: Mapping, starts_on: dt.date) -> int:
     """Set the team's rota and give it to each worker through signup.save_rota, telling each one.
 
-    The team is committed first with a new version; every worker is then one commit of their own
-    (save_rota's), and the message's key names the version, so running it again after a failure
-    finishes the rest without telling anybody twice.
+    The team's new version and every worker's message are committed first (the message key names
+    the version, so nobody is told twice); each worker is then one commit of their own
+    (save_rota's, which also re-checks their group). Should it stop half-way, running it again
+    (the page, or `flask employers apply-rotas`) finishes the rest.
     """
-    from .messages import queue_message
+    from .messages import message_row, queue_messages
 
     _set_rota(team, rota)
     team.rota_from = starts_on
     team.rota_version = (team.rota_version or 1) + 1
     team.next_rota = team.next_rota_from = None
-    db.session.commit()
     version, built, method = team.rota_version, team.rota, team.rota_method
     workers = team_workers(team)
+    queue_messages(message_row(learner, "rota", key=f"team-rota:{team.id}:{version}:{learner.id}",
+                               team=team.name, day=starts_on) for learner in workers)
+    # Read before the commits below expire every loaded row: the busy times stay as they are.
+    busy = {learner.id: [{"start": b.start.isoformat(timespec="minutes"), "end": b.end.isoformat(timespec="minutes")}
+                         for b in learner.busy_periods] for learner in workers}
+    db.session.commit()
     for learner in workers:
-        busy = [{"start": b.start.isoformat(timespec="minutes"), "end": b.end.isoformat(timespec="minutes")}
-                for b in learner.busy_periods]
-        queue_message(learner, "rota", key=f"team-rota:{team.id}:{version}:{learner.id}", team=team.name,
-                      day=starts_on)
-        signup.save_rota(learner, built, method if method != "none" else None, busy)
+        signup.save_rota(learner, built, method if method != "none" else None, busy[learner.id])
     return len(workers)
 
 
