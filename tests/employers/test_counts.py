@@ -104,3 +104,17 @@ def test_employer_csv_neutralises_formulas(app, client, world):
     signed_in(client, world.users.fish_staff)
     text = client.get("/employer/tables/team.csv").data.decode("utf-8-sig")
     assert "\n=" not in text and "'=HYPERLINK" in text
+
+
+def test_a_workers_own_data_download_shows_employer_team_and_consent(app, client, world):
+    import json
+
+    from nortime.db import db
+    from nortime.models import Learner
+
+    with app.app_context():
+        consenting = db.session.get(Learner, world.consenting[0]).access_token
+        silent = db.session.get(Learner, world.silent[0]).access_token
+    data = json.loads(client.get(f"/me/{consenting}/data.json").data)["learner"]
+    assert data["employer"] == "Husøy Fiskebruk" and data["team"] == "Natt" and data["employer_may_see_since"]
+    assert json.loads(client.get(f"/me/{silent}/data.json").data)["learner"]["employer_may_see_since"] is None
