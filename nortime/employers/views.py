@@ -148,7 +148,7 @@ def team(team_id: int):
     rota = team.rota
     weeks = weeks_from(rota["cycle"], dt.date.fromisoformat(rota["start"]), signup.today(), 4) if rota else []
     return render_template("employers/team.html", employer=team.employer, team=team, weeks=weeks,
-                           workers=len(service.team_workers(team)), today=signup.today())
+                           today=signup.today())
 
 
 @bp.route("/teams/<int:team_id>/rota", methods=["GET", "POST"])
@@ -162,14 +162,13 @@ def team_rota(team_id: int):
         starts_on = signup.parse_date(request.form.get("starts_on"))
         if not errors:
             try:
-                told = service.change_team_rota(team, rota, starts_on)
+                service.change_team_rota(team, rota, starts_on)
             except service.EmployerError as error:
                 errors["starts_on"] = str(error)
             else:
-                flash(_("The new rota is saved. %(count)d workers have it now and were told.", count=told)
-                      if starts_on <= signup.today() else
-                      _("The new rota is saved and reaches the team's workers on %(day)s.",
-                        day=starts_on.isoformat()), "info")
+                # No count of workers: it would include those who never let their employer see them.
+                flash(_("The new rota is saved and reaches the team's workers on %(day)s.",
+                        day=max(starts_on, signup.today()).isoformat()), "info")
                 return redirect(url_for("employers.team", team_id=team.id))
     answers = rota_answers_from_form(method) if request.method == "POST" else default_answers(method)
     for key, value in default_answers(method).items():

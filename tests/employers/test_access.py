@@ -68,3 +68,26 @@ def test_employer_staff_see_no_provider_or_coordinator_pages(client, world):
     signed_in(client, world.users.fish_staff)
     for url in ["/provider/", "/coordinator/", "/coordinator/employers", "/provider/workplaces"]:
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_no_employer_page_counts_workers_who_did_not_consent(app, client, world):
+    """The ward has one consenting worker; two silent workers join it: no page may change because of them."""
+    import datetime as dt
+
+    from nortime.db import db
+    from nortime.models import Learner
+
+    signed_in(client, world.users.home_staff)
+    urls = ["/employer/", f"/employer/teams/{world.ward}", "/employer/tables/team.csv", "/employer/tables/month.csv"]
+    before = {url: client.get(url).data for url in urls}
+    with app.app_context():
+        for learner_id in world.silent:
+            learner = db.session.get(Learner, learner_id)
+            learner.team_id, learner.employer_id = world.ward, world.home
+        db.session.commit()
+    assert {url: client.get(url).data for url in urls} == before
+    response = client.post(f"/employer/teams/{world.ward}/rota?lang=en", data={
+        "method": "office", "step": "save", "day_from": "08:00", "day_to": "16:00", "week": "1",
+        "starts_on": dt.date.today().isoformat()}, follow_redirects=True)
+    assert response.status_code == 200 and dt.date.today().isoformat() in response.text
+    assert " 3 " not in response.text and ">3<" not in response.text
