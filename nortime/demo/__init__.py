@@ -141,6 +141,10 @@ def load_demo(learners: int = 300, seed: int = 1) -> DemoReport:
                                                end=dt.datetime.fromisoformat(busy["end"]), note="")
                                     for busy in entry.get("busy", [])]
             db.session.add(learner)
+        db.session.flush()
+        from .employers import add_employers
+
+        add_employers()
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -36,11 +36,12 @@ def _provider(slug: str) -> Provider:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
 @click.option("--provider", "provider_slug", help="The provider's slug (needed for provider_staff).")
 @click.option("--teacher", "teacher_slug", help="The teacher's slug (needed for teacher: whose groups they see).")
+@click.option("--employer", "employer_slug", help="The employer's slug (needed for employer: its staff).")
 @click.option("--name", default="", help="The person's name.")
 @click.password_option(help="At least 10 characters; asked for when not given.")
 @command_context
-def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None, name: str,
-                        password: str) -> None:
+def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None,
+                        employer_slug: str | None, name: str, password: str) -> None:
     """Create a staff account (the first one, or more)."""
     from ..auth import create_user
     from ..models import Teacher
@@ -51,11 +52,19 @@ def create_user_command(email: str, role: str, provider_slug: str | None, teache
         teacher = db.session.scalar(select(Teacher).where(Teacher.slug == teacher_slug))
         if teacher is None:
             raise click.ClickException(f"teacher: no teacher has the slug {teacher_slug!r}")
+    employer = None
+    if employer_slug:
+        from ..models import Employer
+
+        employer = db.session.scalar(select(Employer).where(Employer.slug == employer_slug))
+        if employer is None:
+            raise click.ClickException(f"employer: no employer has the slug {employer_slug!r}")
     try:
-        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher)
+        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher, employer=employer)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
+    click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "")
+               + (f" for {employer.slug}" if employer else "") + ".")
 
 
 @click.command("set-password")

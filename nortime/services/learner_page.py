@@ -159,6 +159,10 @@ def export_data(learner: Learner) -> dict:
             "consent_at": learner.consent_at.isoformat() if learner.consent_at else None,
             "created_at": learner.created_at.isoformat() if learner.created_at else None,
             "withdrawn_at": learner.withdrawn_at.isoformat() if learner.withdrawn_at else None,
+            "employer": learner.employer.name if learner.employer else None,
+            "team": learner.team.name if learner.team else None,
+            "employer_may_see_since": (learner.employer_consent_at.isoformat()
+                                       if learner.employer_consent_at else None),
         },
         "rota": None if learner.rota is None else {
             "preset": learner.rota.preset, "start": learner.rota.anchor.isoformat(), "cycle": learner.rota.cycle},

@@ -110,6 +110,11 @@ def learner_json(learner: Learner) -> dict:
     return entry
 
 
+def usable_venue(venue: Venue) -> bool:
+    """The provider's own venue, or an employer's workplace room the provider accepted (issue 21)."""
+    return venue.employer_id is None or venue.accepted_at is not None
+
+
 def venue_json(venue: Venue) -> dict:
     return {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
             "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
@@ -122,7 +127,7 @@ def course_json(course: Course) -> dict:
              "min_group": course.min_group, "max_group": course.max_group,
              "min_attendance": course.min_attendance}
     if course.venues:  # none listed means every venue of the provider
-        entry["venues"] = [venue.slug for venue in course.venues]
+        entry["venues"] = [venue.slug for venue in course.venues if usable_venue(venue)]
     return entry
 
 
@@ -203,7 +208,8 @@ def problem_frame(provider: Provider, term: Term, *, teachers: bool = True, venu
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
     travel = db.session.scalars(select(TravelTime).order_by(TravelTime.from_place_id, TravelTime.to_place_id)).all()
     courses = [course for course in (provider.courses if courses is None else courses) if course.term_id == term.id]
-    venues = provider.venues if venues is None else list(venues)
+    # A workplace room is usable once a provider accepted it; a group's own venue (`venues`) is always kept.
+    venues = [venue for venue in provider.venues if usable_venue(venue)] if venues is None else list(venues)
     slots = [{"day": slot.day, "start": clock_text(slot.start)} for slot in
              sorted(term.slots, key=lambda slot: (WEEKDAYS.index(slot.day), slot.start))]
     return {
