@@ -115,13 +115,15 @@ class Venue(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
     rooms: Mapped[int] = mapped_column(Integer, default=1)
+    seats: Mapped[int | None] = mapped_column(Integer, nullable=True)  # learners a room seats; None: no limit
     provider: Mapped[Provider] = relationship(back_populates="venues")
     place: Mapped[Place] = relationship()
     openings: Mapped[list[VenueOpening]] = relationship(
         back_populates="venue", cascade="all, delete-orphan", order_by="VenueOpening.id"
     )
 
-    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),)
+    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),
+                      CheckConstraint("seats IS NULL OR seats >= 1", name="seats_positive"))
 
 
 class VenueOpening(db.Model):

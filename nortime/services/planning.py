@@ -111,9 +111,12 @@ def learner_json(learner: Learner) -> dict:
 
 
 def venue_json(venue: Venue) -> dict:
-    return {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
-            "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
-                     for window in venue.openings]}
+    entry = {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
+             "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
+                      for window in venue.openings]}
+    if venue.seats is not None:
+        entry["seats"] = venue.seats
+    return entry
 
 
 def course_json(course: Course) -> dict:
