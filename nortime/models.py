@@ -179,6 +179,7 @@ class Venue(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
     rooms: Mapped[int] = mapped_column(Integer, default=1)
+    seats: Mapped[int | None] = mapped_column(Integer, nullable=True)  # learners a room seats; None: no limit
     # A workplace room an employer offers: the optimizer may use it only once the provider accepted it.
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"))
     accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -189,7 +190,8 @@ class Venue(db.Model):
         back_populates="venue", cascade="all, delete-orphan", order_by="VenueOpening.id"
     )
 
-    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),)
+    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),
+                      CheckConstraint("seats IS NULL OR seats >= 1", name="seats_positive"))
 
 
 class VenueOpening(db.Model):

@@ -227,15 +227,18 @@ def setup_slot(provider_slug, day, start) -> None:
 @click.option("--name", required=True)
 @click.option("--place", required=True, help="Place id or name, e.g. finnsnes")
 @click.option("--rooms", default=1, show_default=True)
+@click.option("--seats", type=int, default=None, help="Learners one room seats (default: no limit but each "
+                                                       "course's max group).")
 @click.option("--address", default="")
 @click.option("--open", "openings", required=True, help="e.g. 'mon-thu 16:00-22:00; sat 09:00-16:00'")
 @command_context
-def setup_venue(provider_slug, name, place, rooms, address, openings) -> None:
+def setup_venue(provider_slug, name, place, rooms, seats, address, openings) -> None:
     """Add a venue."""
     from ..services.setup import save_venue
 
     venue = _save(save_venue, _provider(provider_slug), {"name": name, "place": place, "rooms": rooms,
-                                                         "address": address, "openings": openings})
+                                                         "seats": seats, "address": address,
+                                                         "openings": openings})
     click.echo(f"Added venue {venue.slug}.")
 
 

@@ -93,10 +93,14 @@ def plan():
     provider = provider_or_404()
     term = term_or_404(provider)
     base = live_plan(provider, term)
+    locks_from = None
     if request.form.get("base") == "draft":
-        base = planning.draft_plan(provider, term) or base
+        # Minimal change means against the published plan, which learners were told; the draft adds its locks.
+        draft = planning.draft_plan(provider, term)
+        base, locks_from = (base, draft) if base is not None else (draft, None)
     try:
-        run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base),
+        run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base,
+                                                                locks_from=locks_from),
                         time_limit=request.form.get("time_limit"), user_id=current_user.id)
     except BadTimeLimit as error:
         flash(str(error), "error")

@@ -32,12 +32,13 @@ class GroupFull(SeatError):
 
 
 def seat_limit(group: Group) -> int:
-    """How many learners the group may hold: its course's `max_group`.
+    """How many learners the group may hold: its course's `max_group`, or its venue's `seats` when fewer.
 
-    Rooms carry no seat count in the data model yet; when they do, the smaller
-    of the two belongs here, and every check that counts seats follows.
+    The same limit as the optimizer's (`solver.problem.Problem.max_group`), so a
+    learner who joins by hand never gets a seat a re-plan would have to take away.
     """
-    return group.course.max_group
+    seats = group.venue.seats
+    return group.course.max_group if seats is None else min(group.course.max_group, seats)
 
 
 def held_offers(now=None):

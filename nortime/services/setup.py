@@ -286,12 +286,22 @@ def remove_slot(slot: CandidateSlot) -> None:
 
 
 def save_venue(provider: Provider, values: Mapping, venue: Venue | None = None) -> Venue:
-    """values: name, address, place, rooms, openings ("mon-thu 16:00-22:00; sat 09:00-16:00")."""
+    """values: name, address, place, rooms, seats (optional), openings ("mon-thu 16:00-22:00; sat 09:00-16:00")."""
     errors: dict[str, str] = {}
     name = _text(errors, "name", values.get("name"))
     address = _text(errors, "address", values.get("address"), required=False, limit=200)
     place = _place(errors, "place", values.get("place"))
     rooms = _int(errors, "rooms", values.get("rooms") or 1, 1, 50)
+    seats = values.get("seats")
+    seats = None if seats is None or not str(seats).strip() else _int(errors, "seats", seats, 1, 500)
+    if seats is not None:
+        # A room that seats fewer than a course's smallest group could never hold it: the optimizer refuses it.
+        for course in provider.courses:
+            if seats < course.min_group and (not course.venues or venue in course.venues):
+                errors["seats"] = _("%(course)s needs at least %(n)d learners in a group: give at least %(n)d "
+                                    "seats, or take this venue off the course.", course=course.name,
+                                    n=course.min_group)
+                break
     try:
         windows = parse_windows(values.get("openings", ""))
         if not windows:
@@ -303,7 +313,7 @@ def save_venue(provider: Provider, values: Mapping, venue: Venue | None = None) 
     if venue is None:
         venue = Venue(provider=provider, slug=unique_slug(Venue, f"{provider.slug}-{name}"))
         db.session.add(venue)
-    venue.name, venue.address, venue.place_id, venue.rooms = name, address, place.id, rooms
+    venue.name, venue.address, venue.place_id, venue.rooms, venue.seats = name, address, place.id, rooms, seats
     venue.openings = [VenueOpening(days=",".join(days), opens=start, closes=end) for days, start, end in windows]
     db.session.commit()
     return venue
