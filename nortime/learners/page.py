@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..extensions import limiter
 from ..links import personal_link
+from ..page_cache import cached_page
 from ..phones import e164_or_none
 from ..services import learner_page, signup
 from . import bp
@@ -66,9 +67,13 @@ def private_pages(response):
 @bp.get("/me/<token>")
 def me(token):
     learner = learner_or_404(token)
-    status = learner_page.status_of(learner)
-    return render_template("learners/me.html", learner=learner, status=status, form=ActionForm(),
-                           link=personal_link(learner))
+
+    def build():
+        return render_template("learners/me.html", learner=learner, status=learner_page.status_of(learner),
+                               form=ActionForm(), link=personal_link(learner))
+
+    # Per learner and the digest of their own rows; what other rows show moves the cache version.
+    return cached_page(("me", learner.id, learner_page.page_fingerprint(learner)), build)
 
 
 @bp.get("/me/<token>/welcome")

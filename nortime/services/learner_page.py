@@ -67,6 +67,26 @@ def status_of(learner: Learner) -> LearnerStatus:
     return LearnerStatus("waiting", plan)  # signed up after this plan was made
 
 
+def page_fingerprint(learner: Learner) -> str:
+    """A digest of everything of the learner's own that their page shows and that may change without the
+    feeds' cache version moving (an edit, a rota, busy days, attendance taken by a teacher in another
+    process), and today's date (which term is current). Equal digests: the same page."""
+    import datetime as dt
+    import hashlib
+
+    rota = learner.rota
+    facts = (
+        tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
+        (rota.preset, rota.anchor, rota.cycle) if rota is not None else None,
+        tuple((busy.start, busy.end) for busy in learner.busy_periods),
+        tuple(db.session.execute(select(Attendance.id, Attendance.group_id, Attendance.occurrence_date,
+                                        Attendance.present).where(Attendance.learner_id == learner.id)
+                                 .order_by(Attendance.id)).all()),
+        dt.date.today(),
+    )
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
 def rota_json(learner: Learner) -> dict | None:
     rota = learner.rota
     return {"start": rota.anchor.isoformat(), "cycle": rota.cycle} if rota is not None else None
