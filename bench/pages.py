@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=300, help="demo learners (make run: 300)")
     parser.add_argument("--database", help="use this database as it is (e.g. make run's, planned by the optimizer) "
                                            "instead of building the demo with hand-made plans")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (make run: 4)")
     parser.add_argument("--pages", help="only the pages whose names contain this text (e.g. 'sign')")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -145,10 +146,10 @@ def main() -> None:
         script = folder / "report.lua"
         script.write_text(WRK_REPORT)
         port = free_port()
-        server = start_gunicorn(database, folder, port, threads=4)
+        server = start_gunicorn(database, folder, port, threads=args.threads)
         base = f"http://127.0.0.1:{port}"
         cookies = {email: session_cookie(base, email) for _, email in pages.values() if email}
-        print(f"{'database ' + args.database if args.database else f'demo with {args.learners} learners'}; gunicorn 2 workers x 4 threads on 127.0.0.1; wrk "
+        print(f"{'database ' + args.database if args.database else f'demo with {args.learners} learners'}; gunicorn 2 workers x {args.threads} threads on 127.0.0.1; wrk "
               f"{args.connections} connections, {args.seconds} s per page; {os.cpu_count()} CPUs shared with wrk")
         print(f"{'page':24s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'alone ms':>9s} {'CPU ms/req':>10s}  non-2xx/3xx, timeouts")
         for name, (path, email) in pages.items():
