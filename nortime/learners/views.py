@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..rota_presets import PRESETS
 
 from ..extensions import limiter
+from ..page_cache import cached_page
 from ..services import signup
 from ..services.rota_days import weeks_from
 from . import bp
@@ -42,6 +43,9 @@ def about_form(data: dict | None = None) -> AboutForm:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup_about():
     draft = SIGNUP.draft()
+    if request.method == "GET" and not draft:  # a new visitor: the same page for everyone in this language
+        return cached_page("signup", lambda: render_template(
+            "learners/about.html", form=about_form(), step=1, flow=SIGNUP, action=url_for("learners.signup_about")))
     form = about_form(draft.get("about") if request.method == "GET" else None)
     if form.validate_on_submit():
         SIGNUP.save(about=signup.about_answers(form))

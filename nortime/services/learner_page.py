@@ -67,6 +67,41 @@ def status_of(learner: Learner) -> LearnerStatus:
     return LearnerStatus("waiting", plan)  # signed up after this plan was made
 
 
+def page_fingerprint(learner: Learner) -> str:
+    """A digest of everything of the learner's own that their page shows and that may change without the
+    feeds' cache version moving (an edit, a rota, busy days, attendance taken by a teacher in another
+    process; their offers and placement), and today's date (which term is current). Equal digests: the same page.
+
+    One query besides the learner's row, which the caller has just read.
+    """
+    import datetime as dt
+    import hashlib
+
+    from sqlalchemy import String, cast, literal, union_all
+
+    from ..models import BusyPeriod, Offer, Placement, Rota
+
+    def text_of(column):
+        return cast(column, String)
+
+    own_rows = union_all(
+        select(literal("rota").label("kind"), text_of(Rota.id).label("ident"), text_of(Rota.preset),
+               text_of(Rota.anchor), text_of(Rota.cycle)).where(Rota.learner_id == learner.id),
+        select(literal("busy"), text_of(BusyPeriod.id), text_of(BusyPeriod.start), text_of(BusyPeriod.end),
+               literal("")).where(BusyPeriod.learner_id == learner.id),
+        select(literal("attendance"), text_of(Attendance.id), text_of(Attendance.group_id),
+               text_of(Attendance.occurrence_date), text_of(Attendance.present))
+        .where(Attendance.learner_id == learner.id),
+        select(literal("offer"), text_of(Offer.id), text_of(Offer.group_id), text_of(Offer.state),
+               text_of(Offer.expires_at)).where(Offer.learner_id == learner.id),
+        select(literal("placement"), text_of(Placement.id), text_of(Placement.group_id),
+               text_of(Placement.misfit_since), literal("")).where(Placement.learner_id == learner.id),
+    ).order_by("kind", "ident")
+    facts = (tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
+             tuple(tuple(row) for row in db.session.execute(own_rows)), dt.date.today())
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
 def rota_json(learner: Learner) -> dict | None:
     rota = learner.rota
     return {"start": rota.anchor.isoformat(), "cycle": rota.cycle} if rota is not None else None

@@ -441,14 +441,28 @@ def _rows(text: str, required: tuple[str, ...], report: ImportReport):
     text = text.lstrip("\ufeff")
     header = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(header))
-    headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error:
+        report.rejected.append((1, [_unreadable_line()]))
+        return []
     reader.fieldnames = headers
     report.missing_columns = [name for name in required if name not in headers]
     if report.missing_columns:
         return []
-    return [(line, {key: (value or "").strip() for key, value in row.items() if key})
-            for line, row in enumerate(reader, start=2) if any((value or "").strip() for value in row.values()
-                                                                 if isinstance(value, str))]
+    rows, line = [], 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                rows.append((line, {key: (value or "").strip() for key, value in row.items() if key}))
+    except csv.Error:  # a cell over csv.field_size_limit(), mostly an unclosed quote: the rest cannot be read
+        report.rejected.append((line + 1, [_unreadable_line()]))
+    return rows
+
+
+def _unreadable_line() -> str:
+    return _("this line cannot be read: a cell is longer than %(limit)d characters; check that every quote (\") "
+             "is closed", limit=csv.field_size_limit())
 
 
 def learner_details(errors: dict, values: Mapping, default_language: str = "") -> tuple:

@@ -212,6 +212,17 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise MergeError(_("Say why the records are the same person (kept in the log)."))
+    keep_id, duplicate_id = keep.id, duplicate.id
+    # Take the provider's row for writing before reading anything (as a CSV import does), so that merges of
+    # this provider's learners run one after the other on SQLite and PostgreSQL; then look again whether
+    # both records are still there (another merge may have folded one of them away meanwhile).
+    db.session.execute(update(Provider).where(Provider.id == keep.provider_id).values(name=Provider.name))
+    still_there = set(db.session.scalars(select(Learner.id).where(Learner.id.in_((keep_id, duplicate_id)))))
+    if still_there != {keep_id, duplicate_id}:
+        db.session.rollback()
+        raise MergeError(_("One of the two records was merged or deleted meanwhile; look at the list again."))
+    db.session.expire(keep)
+    db.session.expire(duplicate)
     kept_plans = set(db.session.scalars(select(Placement.plan_id).where(Placement.learner_id == keep.id)))
     kept_plans |= set(db.session.scalars(select(Unplacement.plan_id).where(Unplacement.learner_id == keep.id)))
     for model in (Placement, Unplacement):
