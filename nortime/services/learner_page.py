@@ -79,7 +79,7 @@ def page_fingerprint(learner: Learner) -> str:
 
     from sqlalchemy import String, cast, literal, union_all
 
-    from ..models import BusyPeriod, Offer, Placement, Rota
+    from ..models import BusyPeriod, Rota
 
     def text_of(column):
         return cast(column, String)
