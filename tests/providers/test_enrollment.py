@@ -453,3 +453,29 @@ def test_the_kept_personal_page_follows_seats_held_by_another_worker_and_offers_
         offer_id = db.session.scalar(select(Offer.id).where(Offer.learner_id == ewa_id))
     assert f'id="offer-{offer_id}-title"' in client.get(f"/me/{ewa_token}?lang=en").data.decode()
     assert join_button not in client.get(f"/me/{ola_token}?lang=en").data.decode()  # the held seat was the last
+
+
+def test_an_employers_new_team_rota_re_checks_each_workers_group(demo_app, week_5):
+    """Issue 21 through issue 15: the team's new season reaches the worker through save_rota, so her group
+    is re-checked: an evening rota rules it out, she is told, and staff see her as "no longer fits"."""
+    from nortime.services import employers
+
+    demo_app.config["MAIL_SERVER"] = "smtp.example.no"  # queued only: no worker runs under TESTING
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        learner = _late_joiner(group)
+        join(learner, group.id)
+        employer = employers.create_employer("Testfabrikken", group.venue.place_id, "fish")
+        days = {"start": plan.term.first_day.isoformat(), "cycle": [[["07:00", "15:00"]] for _ in range(7)]}
+        team = employers.create_team(employer, "Dag", {"method": "custom", "rota": days, "answers": {}})
+        learner.team_id = team.id
+        db.session.commit()
+        assert employers.change_team_rota(team, {"method": "custom", "rota": days, "answers": {}}, week_5) == 1
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
+        evenings = {"start": plan.term.first_day.isoformat(), "cycle": [[["14:00", "22:00"]] for _ in range(7)]}
+        assert employers.change_team_rota(team, {"method": "custom", "rota": evenings, "answers": {}}, week_5) == 1
+        placement = db.session.scalar(select(Placement).where(Placement.learner_id == learner.id))
+        assert placement.misfit_since is not None and placement.group_id == group.id
+        kinds = sorted(db.session.scalars(select(Message.kind).where(Message.learner_id == learner.id)))
+        assert "no_longer_fits" in kinds and "rota" in kinds
