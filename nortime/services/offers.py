@@ -422,6 +422,30 @@ def capacity_raised(group_ids: Iterable[int]) -> None:
         offer_seats(db.session.get(Plan, plan_id), ids)
 
 
+def capacity_lowered(group_ids: Iterable[int]) -> int:
+    """A course's `max_group` shrank: offers that now hold more seats than a live group has left end, newest
+    first (commits). Returns how many ended."""
+    ended = 0
+    groups = db.session.scalars(select(Group).join(Plan, Plan.id == Group.plan_id)
+                                .where(Group.id.in_(list(group_ids)), Plan.status == "published")
+                                .order_by(Group.id)).all()
+    try:
+        for group in groups:
+            lock_row(Group, group.id)
+            over = seats_taken(group) - seat_limit(group)
+            if over <= 0:
+                continue
+            for offer in db.session.scalars(select(Offer).where(Offer.group_id == group.id, held_offers())
+                                            .order_by(Offer.created_at.desc(), Offer.id.desc()).limit(over)):
+                offer.state, offer.answered_at = "withdrawn", utcnow()
+                ended += 1
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ended
+
+
 def plan_published(plan: Plan) -> list[Offer]:
     """A plan went live: offers held in the plans it replaced end, and its free seats are offered."""
     db.session.execute(update(Offer).where(Offer.state == "open", Offer.plan_id.in_(

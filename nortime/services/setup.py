@@ -344,6 +344,7 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
     if errors:
         raise SetupError(errors)
     raised = course is not None and largest > course.max_group
+    lowered = course is not None and largest < course.max_group
     if course is None:
         course = Course(provider=provider, term=term, slug=unique_slug(Course, f"{provider.slug}-{name}"))
         db.session.add(course)
@@ -351,10 +352,14 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
     course.min_group, course.max_group, course.min_attendance = smallest, largest, attendance / 100
     course.venues = [own[slug] for slug in chosen]
     db.session.commit()
-    if raised:  # more seats in its published groups: the waiting list gets them
-        from .offers import capacity_raised
+    if raised or lowered:  # more seats in its published groups go to the waiting list; fewer end offers
+        from .offers import capacity_lowered, capacity_raised
 
-        capacity_raised(db.session.scalars(select(Group.id).where(Group.course_id == course.id)))
+        groups = list(db.session.scalars(select(Group.id).where(Group.course_id == course.id)))
+        if raised:
+            capacity_raised(groups)
+        else:
+            capacity_lowered(groups)
     return course
 
 

@@ -423,3 +423,22 @@ def test_an_offer_that_no_longer_fits_is_refused_with_the_reason_and_passed_on(d
         assert db.session.get(Offer, offer_id).state == "withdrawn"
         assert db.session.scalar(select(Placement).where(Placement.learner_id == first)) is None
         assert len(_open(second)) == 1
+
+
+def test_a_lowered_max_group_ends_the_newest_offers_it_leaves_no_seat_for(demo_app):
+    from nortime.services.setup import save_course
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+        course = group.course
+        values = {"name": course.name, "level": course.level, "sessions_per_week": course.sessions_per_week,
+                  "session_minutes": course.session_minutes, "min_group": course.min_group,
+                  "max_group": course.max_group + 2, "min_attendance": round(course.min_attendance * 100),
+                  "venues": [venue.slug for venue in course.venues]}
+        save_course(plan.provider, plan.term, values, course)  # raised through the staff's form: two offers
+        assert len(_open(first)) == 1 and len(_open(second)) == 1
+        save_course(plan.provider, plan.term, dict(values, max_group=course.max_group - 1), course)
+        assert len(_open(first)) == 1 and _open(second) == []  # the newer offer ended, the first keeps its seat
+        assert seats_taken(group) == group.course.max_group
