@@ -163,7 +163,7 @@ def group_fit_sentence(fit) -> str:
         return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
                  share=format_percent(fit.share), needed=format_percent(fit.min_share))
     return _("With this rota you can come to only %(share)s of your group's coming lessons, and %(needed)s are "
-             "needed. We look for another group for you at the next plan.",
+             "needed. You keep your place for now; once you save, your page shows the groups that fit.",
              share=format_percent(fit.share), needed=format_percent(fit.min_share))
 
 

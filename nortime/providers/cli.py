@@ -314,7 +314,7 @@ def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
 def _learner(ident: str):
     from ..models import Learner
 
-    learner = db.session.get(Learner, int(ident)) if ident.isdigit() else None
+    learner = db.session.get(Learner, int(ident)) if ident.isdigit() and 0 < int(ident) < 2 ** 31 else None
     if learner is None:
         raise click.ClickException(f"learner: no learner has the id {ident!r}")
     return learner

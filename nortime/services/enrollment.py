@@ -108,7 +108,8 @@ def join(learner: Learner, group_id: int) -> Placement:
     longer fits them may move to one that does (their own lock in the old group is lifted).
     """
     plan = current_live_plan(learner.provider_id)
-    group = db.session.get(Group, group_id) if isinstance(group_id, int) else None
+    # An id beyond the column's range is nobody's group (PostgreSQL would refuse to even look it up).
+    group = db.session.get(Group, group_id) if isinstance(group_id, int) and 0 < group_id < 2 ** 31 else None
     if plan is None or group is None or group.plan_id != plan.id:
         raise SeatError(_("This group is not open for joining."))
     from .seats import seat_learner

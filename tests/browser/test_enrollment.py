@@ -54,13 +54,13 @@ def publish_late_plan(app) -> tuple[int, int, int]:
         return tuple(ids)
 
 
-def sign_up_health_rota(page, live_server, language: str, email: str) -> str:
+def sign_up_health_rota(page, live_server, language: str, email: str, level: str = "A2") -> str:
     page.goto(f"{live_server}/signup?lang={language}")
     page.fill("#name", "Ewa Kowalska" if language == "pl" else "ليلى حسن")
     page.fill("#email", email)
     page.select_option("#home", "finnsnes")
     page.check("input[name=right][value=yes]")
-    page.check("input[name=level][value=A2]")
+    page.check(f"input[name=level][value={level}]")
     page.click("main button[type=submit]")
     page.check("input[name=method][value=health_3week]")
     page.click("main button[type=submit]")
@@ -145,4 +145,21 @@ def test_the_last_seat_gone_meanwhile_shows_the_alternatives_in_an_accessible_pa
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Placement)
                                  .where(Placement.group_id == fitting)) == 12
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_with_nothing_that_fits_the_end_of_sign_up_says_why_and_that_she_waits(
+        live_server, live_app, browser, helpers, week_5, language):
+    publish_late_plan(live_app)
+    context = helpers["with_axe"](browser.new_context(viewport={"width": 320, "height": 700}))
+    page = context.new_page()
+    token = sign_up_health_rota(page, live_server, language, f"waiting-{language}@example.org", level="B1")
+    assert page.locator("input[name=group_id]").count() == 0
+    assert page.locator("#waiting-list").count() == 1 and "B1" in page.inner_text("section.join")
+    assert helpers["axe_violations"](page) == []
+    page.goto(f"{live_server}/me/{token}")
+    assert page.locator("#waiting-list").count() == 1
+    assert helpers["axe_violations"](page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()

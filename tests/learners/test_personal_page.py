@@ -246,6 +246,7 @@ def test_after_a_rota_edit_the_page_says_at_once_whether_the_group_still_fits(re
     thursday_evenings = {"kind_3": "shift", "from_3": "14:00", "to_3": "22:00"}
     check = edit_rota_to(client, learner_token, thursday_evenings)
     assert "With this rota you can come to only 0% of your group&#39;s coming lessons, and 75% are needed." in check
+    assert "once you save, your page shows the groups that fit." in check
     saved = client.post(f"{base}/rota/check", follow_redirects=True).data.decode()
     assert "Your group no longer fits: you can come to 0% of its coming lessons, and 75% are needed." in saved
     # Every lesson not cancelled is marked with what clashes.

@@ -162,7 +162,7 @@ def test_a_join_without_a_valid_group_is_refused_with_the_reason(demo_app, clien
         learner = _late_joiner(group)
         other_level = next(g for g in plan.groups if g.course.level != learner.level)
         token, other = learner.access_token, other_level.id
-    for value in ("", "abc", "999999", str(other)):
+    for value in ("", "abc", "999999", "99999999999999999999", "-1", "1e3", str(other)):
         response = client.post(f"/me/{token}/join?lang=en", data={"group_id": value})
         assert response.status_code == 409, value
     assert "Level:" in client.post(f"/me/{token}/join?lang=en", data={"group_id": str(other)}).data.decode()
@@ -353,8 +353,11 @@ def test_seats_command_lists_fitting_groups_as_json_and_join_places_or_fails_in_
     assert all(set(item) >= {"group", "venue", "slots", "free_seats", "share"} for item in listed)
     refused = runner.invoke(args=["join", "--learner", str(learner_id), "--group", str(other)])
     assert refused.exit_code == 1 and "Level:" in refused.output and len(refused.output.strip().splitlines()) == 1
-    missing = runner.invoke(args=["join", "--learner", "0", "--group", str(group_id)])
-    assert missing.exit_code == 1 and "no learner" in missing.output
+    for ident in ("0", "99999999999999999999", "x"):
+        missing = runner.invoke(args=["join", "--learner", ident, "--group", str(group_id)])
+        assert missing.exit_code == 1 and "no learner" in missing.output
+    beyond = runner.invoke(args=["join", "--learner", str(learner_id), "--group", "99999999999999999999"])
+    assert beyond.exit_code == 1 and "not open for joining" in beyond.output
     joined = runner.invoke(args=["join", "--learner", str(learner_id), "--group", str(group_id)])
     assert joined.exit_code == 0 and f"joined group {group_id}" in joined.output
     with demo_app.app_context():
