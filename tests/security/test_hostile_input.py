@@ -66,6 +66,11 @@ def world(tmp_path_factory):
             db.session.add_all([User(email=f"{role}@example.org", name=role, role=role, password_hash=password,
                                      provider_id=provider.id if role == "provider_staff" else None)
                                 for role in ("provider_staff", "coordinator")])
+            from nortime.models import JoinCode
+
+            join_code = db.session.get(JoinCode, "HUSY-2027")  # the demo's fish plant (issue 21)
+            db.session.add(User(email="employer@example.org", name="employer", role="employer",
+                                password_hash=password, employer_id=join_code.team.employer_id))
             db.session.commit()
             app.url_values = {
                 "token": learner.access_token, "learner_id": learner.id, "plan_id": draft.id, "run_id": run.id, "group_id": group.id,
@@ -73,7 +78,7 @@ def world(tmp_path_factory):
                 "venue_id": provider.venues[0].id, "teacher_id": provider.teachers[0].id,
                 "slot_id": term.slots[0].id, "preset_id": "health_3week", "provider": "mtvo", "key": group.key,
                 "slug": provider.venues[0].slug, "number": "5530", "day": term.first_day.isoformat(),
-                "filename": "nortime.css"}
+                "filename": "nortime.css", "team_id": join_code.team_id, "code": join_code.code}
         yield app
         root.empty_all_tables(app)
 
@@ -91,7 +96,7 @@ def row_counts(app) -> dict[str, int]:
 def visitor(app, blueprint: str):
     """A fresh browser of the kind that can reach the blueprint's pages."""
     client = app.test_client()
-    role = {"providers": "provider_staff", "coordinators": "coordinator"}.get(blueprint)
+    role = {"providers": "provider_staff", "coordinators": "coordinator", "employers": "employer"}.get(blueprint)
     if role:
         response = client.post("/login", data={"email": f"{role}@example.org", "password": "correct horse 1"})
         assert response.status_code == 302
