@@ -47,7 +47,13 @@ def rota_methods() -> list[tuple[str, str]]:
     from ..learners.texts import preset_name
 
     return ([(preset_id, preset_name(preset_id)) for preset_id in PRESETS if preset_id != "none"]
-            + [("ics", _("A roster file (.ics)")), ("none", _("No shifts (day work)"))])
+            + [("custom", _("Build your rota day by day")), ("ics", _("A roster file (.ics)")),
+               ("none", _("No shifts (day work)"))])
+
+
+def custom_weeks() -> int:
+    raw = request.values.get("weeks", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= signup.MAX_CUSTOM_WEEKS else 1
 
 
 @bp.after_request
@@ -84,13 +90,15 @@ def rota_answers_from_form(method: str) -> dict[str, str]:
     preset = PRESETS.get(method)
     keys = ["week", "first_day"] + ([f"{shift}_{end}" for shift in preset.shift_names for end in ("from", "to")]
                                     if preset else [])
+    if method == "custom":  # the learners' day-by-day builder's answers
+        keys = ["week", "weeks"] + [f"{part}_{i}" for i in range(custom_weeks() * 7) for part in ("kind", "from", "to")]
     defaults = default_answers(method)  # a field the form did not send (not one left empty) keeps its default
     return {key: request.form.get(key, defaults.get(key, ""))[:40] for key in keys}
 
 
 def default_answers(method: str) -> dict[str, str]:
     preset = PRESETS.get(method)
-    answers = {"week": "1", "first_day": signup.today().isoformat()}
+    answers = {"week": "1", "first_day": signup.today().isoformat(), "weeks": str(custom_weeks())}
     for shift in (preset.shift_names if preset else ()):
         answers[f"{shift}_from"], answers[f"{shift}_to"] = preset.default_times[shift]
     return answers
@@ -136,7 +144,7 @@ def new_team():
         answers[key] = answers.get(key) or value
     return render_template("employers/team_form.html", employer=employer, team=None, method=method,
                            methods=rota_methods(), preset=PRESETS.get(method), answers=answers, errors=errors,
-                           shift_name=shift_name,
+                           shift_name=shift_name, weeks=custom_weeks(), max_weeks=signup.MAX_CUSTOM_WEEKS,
                            weekdays=WEEKDAYS, name=request.form.get("name", ""),
                            days_off=request.form.getlist("days_off")), 422 if errors else 200
 
@@ -175,7 +183,7 @@ def team_rota(team_id: int):
         answers[key] = answers.get(key) or value
     return render_template("employers/team_form.html", employer=team.employer, team=team, method=method,
                            methods=rota_methods(), preset=PRESETS.get(method), answers=answers, errors=errors,
-                           shift_name=shift_name,
+                           shift_name=shift_name, weeks=custom_weeks(), max_weeks=signup.MAX_CUSTOM_WEEKS,
                            weekdays=WEEKDAYS, starts_on=request.form.get("starts_on", signup.today().isoformat()),
                            name=team.name, days_off=team.days_off.split(",")), 422 if errors else 200
 

@@ -67,6 +67,7 @@ def test_the_new_pages_have_no_axe_violations(app, world, browser, language, wid
         assert violations_on(browser, anonymous, f"{path}?lang={language}", width) == [], path
     employer = signed_in(app.test_client(), world.users.fish_staff)
     for path in ("/employer/", f"/employer/teams/{world.night}", "/employer/teams/new?method=health_3week",
+                 "/employer/teams/new?method=custom&weeks=2",
                  f"/employer/teams/{world.night}/rota?method=fish_cod_season", "/employer/teams/new?method=ics",
                  f"/employer/teams/{world.night}/codes/HUSY-2027/poster", "/employer/workplace"):
         sep = "&" if "?" in path else "?"

@@ -132,3 +132,22 @@ def test_a_roster_file_that_cannot_be_read_is_refused_with_the_learners_message(
         "method": "ics", "step": "save", "name": "Fil", "roster": (io.BytesIO(b"not a calendar"), "roster.ics")},
         content_type="multipart/form-data")
     assert response.status_code == 422 and "calendar" in response.text
+
+
+def test_a_team_is_registered_with_a_rota_built_day_by_day(app, client, world):
+    from sqlalchemy import select
+
+    from nortime.db import db
+    from nortime.models import Team
+
+    signed_in(client, world.users.fish_staff)
+    form = {"method": "custom", "step": "save", "name": "Helg", "weeks": "1", "week": "1",
+            "kind_5": "shift", "from_5": "08:00", "to_5": "20:00", "kind_6": "shift", "from_6": "08:00", "to_6": "20"}
+    response = client.post("/employer/teams/new?lang=en", data=form)
+    assert response.status_code == 422 and "like 15:30" in response.text  # the learners' own check and message
+    form["to_6"] = "20:00"
+    assert client.post("/employer/teams/new", data=form).status_code == 302
+    with app.app_context():
+        team = db.session.scalars(select(Team).where(Team.name == "Helg")).one()
+        assert team.rota_method == "custom"
+        assert team.rota_cycle == [[], [], [], [], [], [["08:00", "20:00"]], [["08:00", "20:00"]]]

@@ -7,16 +7,19 @@ from .conftest import signed_in
 
 
 def problem_venues(provider_id):
-    from nortime.db import db
-    from nortime.models import Provider
-    from nortime.services.planning import build_problem, current_term
-
-    provider = db.session.get(Provider, provider_id)
-    from nortime.models import Term
+    """The venues of the provider's problem document, as the optimizer gets it."""
     from sqlalchemy import select
 
+    from nortime.db import db
+    from nortime.models import Provider, Term
+    from nortime.services.planning import build_problem
+    from solver.problem import read_problem
+
+    provider = db.session.get(Provider, provider_id)
     term = db.session.scalars(select(Term).where(Term.provider_id == provider.id)).first()
-    return build_problem(provider, term)["venues"]
+    problem = build_problem(provider, term)
+    read_problem(problem)  # the whole document still reads
+    return problem["venues"]
 
 
 def offer(world, name="Kantina"):
@@ -32,7 +35,6 @@ def test_an_accepted_room_is_an_ordinary_venue_and_one_not_accepted_is_not(app, 
     from nortime.db import db
     from nortime.models import Provider
     from nortime.services import employers
-    from solver.problem import read_problem
 
     with app.app_context():
         accepted, waiting = offer(world, "Kantina"), offer(world, "Møterom")
@@ -43,7 +45,6 @@ def test_an_accepted_room_is_an_ordinary_venue_and_one_not_accepted_is_not(app, 
         entry = next(venue for venue in venues if venue["id"] == accepted.slug)
         assert entry == {"id": accepted.slug, "name": "Kantina", "place": "husoy", "rooms": 1,
                          "open": [{"days": ["tue", "thu"], "from": "17:00", "to": "21:00"}]}
-        from nortime.services.planning import build_problem  # noqa: F401  (the whole document reads)
         employers.accept_workplace(accepted, db.session.get(Provider, world.alpha), accept=False)
         assert accepted.slug not in [venue["id"] for venue in problem_venues(world.alpha)]
 

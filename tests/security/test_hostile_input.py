@@ -74,6 +74,11 @@ def world(tmp_path_factory):
                                 for role in ("provider_staff", "coordinator")])
             db.session.add(User(email="teacher@example.org", name="teacher", role="teacher", password_hash=password,
                                 provider_id=provider.id, teacher_id=group.teacher_id))
+            from nortime.models import JoinCode
+
+            join_code = db.session.get(JoinCode, "HUSY-2027")  # the demo's fish plant (issue 21)
+            db.session.add(User(email="employer@example.org", name="employer", role="employer",
+                                password_hash=password, employer_id=join_code.team.employer_id))
             db.session.commit()
             app.url_values = {
                 "token": learner.access_token, "learner_id": learner.id, "plan_id": draft.id, "run_id": run.id, "group_id": group.id,
@@ -81,7 +86,8 @@ def world(tmp_path_factory):
                 "venue_id": provider.venues[0].id, "teacher_id": provider.teachers[0].id,
                 "slot_id": term.slots[0].id, "preset_id": "health_3week", "provider": "mtvo", "key": group.key,
                 "slug": provider.venues[0].slug, "number": "5530", "day": term.first_day.isoformat(),
-                "filename": "nortime.css", "offer_id": 999_999}
+                "filename": "nortime.css", "offer_id": 999_999,
+                "team_id": join_code.team_id, "code": join_code.code}
         yield app
         root.empty_all_tables(app)
 
@@ -100,7 +106,7 @@ def visitor(app, endpoint: str, teacher: bool = False):
     """A fresh browser of the kind that can reach the endpoint's page (the attendance pages: staff or the teacher)."""
     client = app.test_client()
     blueprint = endpoint.split(".")[0]
-    role = {"providers": "provider_staff", "coordinators": "coordinator"}.get(blueprint)
+    role = {"providers": "provider_staff", "coordinators": "coordinator", "employers": "employer"}.get(blueprint)
     if endpoint.startswith("coordinators.attendance."):
         role = "teacher" if teacher else "provider_staff"
     if role:

@@ -63,7 +63,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("code", name=op.f("pk_join_codes")),
     )
     op.create_index(op.f("ix_join_codes_team_id"), "join_codes", ["team_id"])
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("employer_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f("fk_users_employer_id_employers"), "employers", ["employer_id"], ["id"],
                                  ondelete="CASCADE")
@@ -102,7 +102,7 @@ def downgrade():
         batch.drop_column("accepted_at")
         batch.drop_column("employer_id")
     op.execute("DELETE FROM users WHERE role = 'employer'")
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint(op.f("ck_users_employer_staff_has_employer"), type_="check")
         batch.drop_constraint(op.f("ck_users_role_known"), type_="check")
         batch.create_check_constraint(op.f("ck_users_role_known"), OLD_ROLES)
