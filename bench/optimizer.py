@@ -4,6 +4,12 @@
     python bench/optimizer.py --best-known    # 10-minute runs: best known and gap to the bound
     python bench/optimizer.py --sizes 300 --scale 0.5 --check
     python bench/optimizer.py --sizes 1000 --set ruin_make_place=0.5 --set weights.group=40
+    python bench/optimizer.py --sizes 300 --resolve   # also re-solve with one late learner
+
+With `--resolve`, each scenario's solution becomes `current` and the problem gets
+one late learner (a copy of a placed one); a second line gives that re-solve's
+placed and what it changed of `current` (learners moved or removed, groups
+changed or closed): zero unless it places more than one more (issue 15).
 
 `--set FIELD=VALUE` changes one field of `solver.config.SolverConfig` (repeat it
 to change several; `weights.NAME` for an objective weight), for sweeping a
@@ -54,8 +60,29 @@ def synthetic_problem(learners: int, regions: int, seed: int) -> dict:
     return midt_troms_problem(learners=learners, seed=seed, regions=regions)
 
 
+def resolve_one(problem: dict, solution: dict, time_limit: float, workers: int, config) -> dict:
+    """Re-solve with `solution` as `current` and one late learner: what changed (see the module docstring)."""
+    import copy
+
+    from solver import solve
+
+    again = copy.deepcopy(problem)
+    again["current"] = {"groups": [{key: g[key] for key in ("id", "course", "venue", "teacher", "slots", "learners")}
+                                   | {"locked": False} for g in solution["groups"]], "locked": []}
+    placed = {l for g in solution["groups"] for l in g["learners"]}
+    late = next(l for l in problem["learners"] if l["id"] in placed)
+    again["learners"].append(dict(copy.deepcopy(late), id="LATE-SIGN-UP", priority=1))
+    started = time.monotonic()
+    second = solve(again, time_limit=time_limit, workers=workers, seed=0, config=config)
+    changes = second.get("changes") or {"learners": {}, "groups": {}}
+    return {"placed": second["placed"], "status": second["status"], "seconds": round(time.monotonic() - started, 1),
+            "late_placed": any("LATE-SIGN-UP" in g["learners"] for g in second["groups"]),
+            "moved": len(changes["learners"].get("moved", [])), "removed": len(changes["learners"].get("removed", [])),
+            "changed": len(changes["groups"].get("changed", [])), "closed": len(changes["groups"].get("closed", []))}
+
+
 def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: int, check: bool,
-            settings: dict[str, str], problem_file: str | None = None) -> dict:
+            settings: dict[str, str], problem_file: str | None = None, resolve: bool = False) -> dict:
     from solver import solve
     from solver.config import SolverConfig
 
@@ -85,10 +112,12 @@ def run_one(learners: int, regions: int, time_limit: float, workers: int, seed: 
         from solver import verify
         result["violations"] = len(checker.violations(problem, solution))
         result["verify"] = len(verify(problem, solution))
+    if resolve:
+        result["resolve"] = resolve_one(problem, solution, time_limit, workers, config)
     return result
 
 
-def in_subprocess(learners, regions, time_limit, workers, seed, check, settings) -> dict:
+def in_subprocess(learners, regions, time_limit, workers, seed, check, settings, resolve=False) -> dict:
     # The problem is made here: the synthetic population lives in the web app's package
     # (nortime.demo), whose imports (Flask, SQLAlchemy) must not count in the solver's memory.
     with tempfile.TemporaryDirectory() as folder:
@@ -97,6 +126,7 @@ def in_subprocess(learners, regions, time_limit, workers, seed, check, settings)
         command = [sys.executable, __file__, "--one", str(learners), str(regions), str(time_limit),
                    "--workers", str(workers), "--seed", str(seed), "--problem-file", str(problem_file)]
         command += ["--check"] if check else []
+        command += ["--resolve"] if resolve else []
         for name, value in settings.items():
             command += ["--set", f"{name}={value}"]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -116,6 +146,8 @@ def main() -> int:
                         help="count hard-rule violations with the test checker and solver.verify")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="change a SolverConfig field (weights.NAME for a weight); repeatable")
+    parser.add_argument("--resolve", action="store_true",
+                        help="also re-solve each solution with one late learner and count what changed")
     parser.add_argument("--one", nargs=3, type=float, metavar=("LEARNERS", "REGIONS", "SECONDS"), help=argparse.SUPPRESS)
     parser.add_argument("--problem-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -128,7 +160,7 @@ def main() -> int:
     if args.one:
         learners, regions, seconds = args.one
         print(json.dumps(run_one(int(learners), int(regions), seconds, args.workers, args.seed, args.check,
-                                 settings, args.problem_file)))
+                                 settings, args.problem_file, args.resolve)))
         return 0
     print(f"optimizer benchmark: {os.cpu_count()} cores, {args.workers} CP-SAT workers, seed {args.seed}"
           + "".join(f", {name}={value}" for name, value in settings.items()))
@@ -139,7 +171,7 @@ def main() -> int:
         if args.sizes and learners not in args.sizes:
             continue
         limit = BEST_KNOWN_SECONDS if args.best_known else limit * args.scale
-        r = in_subprocess(learners, regions, limit, args.workers, args.seed, args.check, settings)
+        r = in_subprocess(learners, regions, limit, args.workers, args.seed, args.check, settings, args.resolve)
         gap = 100.0 * (r["bound"] - r["placed"]) / r["bound"] if r["bound"] else 0.0
         ratio = r["placed"] / r["status_quo"] if r["status_quo"] else float("inf")
         line = (f"{learners:>9} {regions:>7} {limit:>7.0f} {r['status']:>9} {r['placed']:>7} {r['bound']:>7} "
@@ -148,6 +180,12 @@ def main() -> int:
         if args.check:
             line += f"  violations {r['violations']} (verify {r['verify']})"
         print(line, flush=True)
+        if args.resolve:
+            again = r["resolve"]
+            print(f"{'':>9} {'+1 late':>7} {limit:>7.0f} {again['status']:>9} {again['placed']:>7}   "
+                  f"late learner {'placed' if again['late_placed'] else 'not placed'}; moved {again['moved']}, "
+                  f"removed {again['removed']}, groups changed {again['changed']}, closed {again['closed']}; "
+                  f"{again['seconds']:.1f} s", flush=True)
     return 0
 
 

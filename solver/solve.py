@@ -164,9 +164,15 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
     if part.resolving:
         first, best = part.stabilise(model, first, best)
     table = part.settle_lower_tiers(model, first)
+    bound = first.bound if first.bound is not None else part.bound
     if table is None:
+        # No teacher assignment found in time for the settled groups.  The search's best
+        # timetable has teachers (a re-solve's: the published one kept): it stands.  Only
+        # without one do the locked groups really break a rule.
+        if all(g.teacher is not None for g in best.groups):
+            return part.answer(best, best, bound)
         return part.result(Timetable(part.options), "infeasible", 0)
-    return part.answer(best, table, first.bound if first.bound is not None else part.bound)
+    return part.answer(best, table, bound)
 
 
 class _Part:

@@ -28,7 +28,7 @@ def plain_augment(table, blocked=frozenset(), pinned=frozenset(), moves=None):
             for l in range(len(problem.learners)):
                 if l in offer.row_of and offer.suits[offer.row_of[l], column]:
                     groups_of.setdefault(l, []).append(g)
-    room = lambda g: len(g.learners) < problem.courses[g.course].max_group
+    room = lambda g: len(g.learners) < problem.max_group(g.course, g.venue)   # the room's seats count too
     waiting = sorted((l for l in range(len(problem.learners)) if l not in table.group_of and l not in blocked
                       and l in groups_of), key=lambda l: -problem.learners[l].priority)
     for u in waiting:
