@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--database", help="use this database as it is (e.g. make run's, planned by the optimizer) "
                                            "instead of building the demo with hand-made plans")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (make run: 4)")
-    parser.add_argument("--pages", help="only the pages whose names contain this text (e.g. 'sign')")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these comma-separated texts (e.g. 'home,sign')")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("bench/pages.py: wrk is not installed (apt-get install wrk); skipped")
@@ -142,7 +142,8 @@ def main() -> None:
     server = None
     try:
         database, pages = prepare_database(folder, args.learners, args.database)
-        pages = {name: page for name, page in pages.items() if args.pages is None or args.pages in name}
+        pages = {name: page for name, page in pages.items()
+                 if args.pages is None or any(part in name for part in args.pages.split(","))}
         script = folder / "report.lua"
         script.write_text(WRK_REPORT)
         port = free_port()

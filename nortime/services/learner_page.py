@@ -1,6 +1,7 @@
 """The learner's personal page: what their status is, and what they can do about their data."""
 from __future__ import annotations
 
+import functools
 import hmac
 from dataclasses import dataclass, field
 
@@ -77,29 +78,36 @@ def page_fingerprint(learner: Learner) -> str:
     import datetime as dt
     import hashlib
 
-    from sqlalchemy import String, cast, literal, union_all
+    facts = (tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
+             tuple(tuple(row) for row in db.session.execute(_own_rows(), {"learner_id": learner.id})),
+             dt.date.today())
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+@functools.cache
+def _own_rows():
+    """The learner's rota, busy days, attendance, offers and placement as text, one statement built once (bound: learner_id)."""
+    from sqlalchemy import String, bindparam, cast, literal, union_all
 
     from ..models import BusyPeriod, Rota
 
     def text_of(column):
         return cast(column, String)
 
-    own_rows = union_all(
+    learner_id = bindparam("learner_id")
+    return union_all(
         select(literal("rota").label("kind"), text_of(Rota.id).label("ident"), text_of(Rota.preset),
-               text_of(Rota.anchor), text_of(Rota.cycle)).where(Rota.learner_id == learner.id),
+               text_of(Rota.anchor), text_of(Rota.cycle)).where(Rota.learner_id == learner_id),
         select(literal("busy"), text_of(BusyPeriod.id), text_of(BusyPeriod.start), text_of(BusyPeriod.end),
-               literal("")).where(BusyPeriod.learner_id == learner.id),
+               literal("")).where(BusyPeriod.learner_id == learner_id),
         select(literal("attendance"), text_of(Attendance.id), text_of(Attendance.group_id),
                text_of(Attendance.occurrence_date), text_of(Attendance.present))
-        .where(Attendance.learner_id == learner.id),
+        .where(Attendance.learner_id == learner_id),
         select(literal("offer"), text_of(Offer.id), text_of(Offer.group_id), text_of(Offer.state),
-               text_of(Offer.expires_at)).where(Offer.learner_id == learner.id),
+               text_of(Offer.expires_at)).where(Offer.learner_id == learner_id),
         select(literal("placement"), text_of(Placement.id), text_of(Placement.group_id),
-               text_of(Placement.misfit_since), literal("")).where(Placement.learner_id == learner.id),
+               text_of(Placement.misfit_since), literal("")).where(Placement.learner_id == learner_id),
     ).order_by("kind", "ident")
-    facts = (tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
-             tuple(tuple(row) for row in db.session.execute(own_rows)), dt.date.today())
-    return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 def rota_json(learner: Learner) -> dict | None:

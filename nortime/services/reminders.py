@@ -4,11 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from ..db import db
-from ..models import Group, Plan
+from ..models import Group
 from .messages import message_row, queue_messages
+from .plans import live_plans
 from .timetable import group_sessions
 
 
@@ -27,7 +26,7 @@ def queue_due_reminders(now: dt.datetime | None = None) -> int:
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     rows = []
-    for plan in db.session.scalars(select(Plan).where(Plan.status == "published")):
+    for plan in live_plans():
         zone = ZoneInfo(plan.term.timezone)
         tomorrow = now.astimezone(zone).date() + dt.timedelta(days=1)
         published = (plan.published_at or plan.created_at).replace(tzinfo=dt.timezone.utc)

@@ -28,3 +28,14 @@ def test_no_import_guards_around_our_own_modules():
 def test_dead_code_is_gone():
     for name in ("BusyForm", "check_clock", "PREVIEW_SECONDS", "BREAKDOWNS", "WEEKDAY_CODES"):
         assert [path for path, text in sources().items() if re.search(rf"\b{name}\b", text)] == [], name
+
+
+def test_only_the_plans_service_asks_which_plans_are_published():
+    """Issue 16: one answer to "which plan is live"; everything else calls services/plans.py.
+
+    The feeds' cache stamp counts published plans to notice a change; it asks no question about which.
+    """
+    asking = re.compile(r"""status\s*==\s*["']published["']|status\.in_\([^)]*["']published["']""")
+    allowed = {"services/plans.py", "feeds/cache.py"}
+    found = {name for name, text in sources().items() if asking.search(text)} - allowed
+    assert found == set(), f"ask services/plans.py (live_plan, live_plans, of_live_plans) instead: {sorted(found)}"

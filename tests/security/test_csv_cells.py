@@ -25,3 +25,14 @@ def test_csv_text_applies_it_to_every_cell():
     text = csv_text([["Venue", "Change"], ["=cmd", -3], ["Finnsnes", "-3"]])
     assert list(csv.reader(io.StringIO(text))) == [["Venue", "Change"], ["'=cmd", "-3"], ["Finnsnes", "-3"]]
     assert text.endswith("\r\n")
+
+
+def test_every_csv_export_goes_through_csv_text():
+    """Issue 16: one CSV writer, so no export can skip the neutralising (spreadsheet.csv_text)."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "nortime"
+    writers = {str(path.relative_to(package)) for path in package.rglob("*.py")
+               if re.search(r"csv\.(writer|DictWriter)\(", path.read_text())}
+    assert writers == {"spreadsheet.py"}
