@@ -79,6 +79,8 @@ def main() -> None:
     from nortime.demo import load_demo
     from nortime.models import BusyPeriod, Learner, Offer, Placement, Plan, Provider
     from nortime.services import offers
+    from nortime.services.enrollment import first_session_day, waiting_query
+    from nortime.services.fitting import oslo_today
     from nortime.services.learner_page import withdraw
 
     app = create_app({"SECRET_KEY": "bench-secret-key-0123", "BASE_URL": "https://nortime.example.no",
@@ -93,7 +95,7 @@ def main() -> None:
         provider = db.session.scalar(db.select(Provider).order_by(Provider.id))
         plan_id = publish_full_plan(provider)
         plan = db.session.get(Plan, plan_id)
-        waiting = len(db.session.scalars(offers._waiting(plan)).all())
+        waiting = len(db.session.scalars(waiting_query(plan, holding_offer=False)).all())
         groups = len(plan.groups)
         print(f"demo with {args.learners} learners loaded in {time.perf_counter() - started:.1f} s; "
               f"{provider.slug}: {groups} full groups, {waiting} learners waiting")
@@ -114,10 +116,10 @@ def main() -> None:
         # Everyone waiting is made the group's level (none is ruled out cheaply), the course needs every
         # session, and each of them is busy at the group's first session.
         group = plan.groups[0]
-        group_id, first = group.id, offers.first_session_day(group)
+        group_id, first = group.id, first_session_day(group, oslo_today())
         start_at = dt.datetime.combine(first, group.slots[0].start)
         group.course.min_attendance = 1.0
-        waiting_ids = db.session.scalars(offers._waiting(plan)).all()
+        waiting_ids = db.session.scalars(waiting_query(plan, holding_offer=False)).all()
         db.session.execute(db.update(Learner).where(Learner.id.in_(waiting_ids)).values(level=group.course.level))
         db.session.execute(db.insert(BusyPeriod), [{"learner_id": learner_id, "start": start_at,
                                                      "end": start_at + dt.timedelta(hours=3), "note": ""}

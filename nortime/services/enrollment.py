@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ..db import db
-from ..models import Group, Learner, Placement, Plan, utcnow
+from ..models import Group, Learner, Offer, Placement, Plan, utcnow
 from .fitting import SHARE_EPSILON, GroupFit, fitting_groups, from_day_of, group_fits, missed_sessions
 from .messages import queue_message
 from .plans import current_live_plan
@@ -136,17 +137,29 @@ def queue_joined(plan: Plan, group: Group, learner: Learner) -> int:
                          first=first, last=plan.term.last_day)
 
 
-def waiting_order(plan: Plan) -> list[Learner]:
-    """The provider's learners without a seat in `plan`, in the order seats are offered to them.
+def waiting_query(plan: Plan, levels: Iterable[str] | None = None, *, holding_offer: bool = True):
+    """The ids of the provider's learners without a seat in `plan`, in the order seats are offered to them.
 
     Higher priority first, then who signed up first (then the lower id, so the order is total).
-    Withdrawn learners do not wait.
+    Withdrawn learners do not wait. `levels` narrows to those levels; `holding_offer=False` leaves out
+    learners who hold an open offer (the offers service gives nobody two seats at once).
     """
     placed = select(Placement.learner_id).where(Placement.plan_id == plan.id)
-    return list(db.session.scalars(
-        select(Learner).where(Learner.provider_id == plan.provider_id, Learner.withdrawn_at.is_(None),
-                              Learner.id.not_in(placed))
-        .order_by(Learner.priority.desc(), Learner.created_at, Learner.id)))
+    query = (select(Learner.id).where(Learner.provider_id == plan.provider_id, Learner.withdrawn_at.is_(None),
+                                      Learner.id.not_in(placed))
+             .order_by(Learner.priority.desc(), Learner.created_at, Learner.id))
+    if levels is not None:
+        query = query.where(Learner.level.in_(list(levels)))
+    if not holding_offer:
+        query = query.where(~exists().where(Offer.learner_id == Learner.id, Offer.state == "open"))
+    return query
+
+
+def waiting_order(plan: Plan) -> list[Learner]:
+    """The learners of `waiting_query`, loaded."""
+    ids = db.session.scalars(waiting_query(plan)).all()
+    by_id = {learner.id: learner for learner in db.session.scalars(select(Learner).where(Learner.id.in_(ids)))}
+    return [by_id[learner_id] for learner_id in ids]
 
 
 def recheck_placement(learner: Learner) -> GroupFit | None:

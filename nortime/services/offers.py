@@ -72,20 +72,6 @@ def reason_text(code: str) -> str:
 # --- who waits -------------------------------------------------------------------------
 
 
-def _waiting(plan: Plan, levels: Iterable[str] | None = None):
-    """The plan's provider's learners waiting for a seat, in waiting order: priority (highest first), then
-    sign-up time. Waiting: not withdrawn, not placed in the plan, no open offer. (The "Join" list has its
-    own `waiting_order`; the two are meant to be one.)"""
-    query = (select(Learner.id).where(
-        Learner.provider_id == plan.provider_id, Learner.withdrawn_at.is_(None),
-        ~exists().where(Placement.plan_id == plan.id, Placement.learner_id == Learner.id),
-        ~exists().where(Offer.learner_id == Learner.id, Offer.state == "open"))
-        .order_by(Learner.priority.desc(), Learner.created_at, Learner.id))
-    if levels is not None:
-        query = query.where(Learner.level.in_(list(levels)))
-    return query
-
-
 def load_learners(ids: list[int]) -> list[Learner]:
     rows = {learner.id: learner for learner in db.session.scalars(
         select(Learner).where(Learner.id.in_(ids)).options(selectinload(Learner.rota),
@@ -187,7 +173,10 @@ def _choose(plan: Plan, free: dict[int, int], now: dt.datetime) -> dict[int, lis
         Offer.plan_id == plan.id, Offer.group_id.in_(list(free)), Offer.state.in_(REFUSED))).tuples())
     left = dict(free)
     chosen: dict[int, list[int]] = {}
-    waiting = list(db.session.scalars(_waiting(plan, {group.course.level for group in groups.values()})))
+    from .enrollment import waiting_query
+
+    waiting = list(db.session.scalars(
+        waiting_query(plan, {group.course.level for group in groups.values()}, holding_offer=False)))
     for start, end in chunks(len(waiting)):
         open_groups = [group_id for group_id, seats in left.items() if seats > 0]
         if not open_groups:
@@ -287,25 +276,18 @@ class OpenOffer:
 
 def open_offers(learner: Learner) -> list[OpenOffer]:
     """The learner's offers that still hold a seat, with what the page shows of each."""
-    from .fitting import group_fits
+    from .enrollment import first_session_day
+    from .fitting import group_fits, oslo_today
 
     found = []
     for offer in db.session.scalars(select(Offer).where(Offer.learner_id == learner.id, held_offers())
                                     .order_by(Offer.id)):
         group = offer.group
         fit = group_fits(group.plan, [learner], [group.id]).get((learner.id, group.id))
-        found.append(OpenOffer(offer, group, first_session_day(group), _local(group, offer.expires_at),
+        found.append(OpenOffer(offer, group, first_session_day(group, oslo_today()),
+                               _local(group, offer.expires_at),
                                fit.share if fit is not None else None))
     return found
-
-
-def first_session_day(group: Group, today: dt.date | None = None) -> dt.date | None:
-    from .fitting import oslo_today
-    from .timetable import group_sessions
-
-    today = today or oslo_today()
-    days = [s.start.date() for s in group_sessions(group) if s.status != "cancelled" and s.start.date() >= today]
-    return days[0] if days else None
 
 
 def _own_offer(learner: Learner, offer_id: int) -> Offer:
@@ -328,10 +310,8 @@ def accept(learner: Learner, offer_id: int) -> Placement:
     offer = _own_offer(learner, offer_id)
     group, plan = offer.group, offer.group.plan
     try:
-        first = first_session_day(group)
-        _tell(group, "joined", key=f"joined:{plan.id}:{learner.id}:{group.id}", learner=learner,
-              first=first or plan.term.first_day)
-        placement = seat_learner(group, learner, by=None, reason="offer")
+        # The same seat and "joined" confirmation as the personal page's Join (enrollment.queue_joined).
+        placement = seat_learner(group, learner, by=None, reason="offer", notify=True)
     except SeatError as error:
         # The seat is gone (staff lowered the group's size and another holder answered first), or the
         # group no longer suits them (e.g. a new rota): either way the offer ends, and a seat left goes on.

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from nortime.db import db
 from nortime.models import Group, Learner, Message, Offer, Placement, Plan, PlanChange, Provider
 from nortime.services import offers, planning, publishing
+from nortime.services.enrollment import waiting_query
 from nortime.services.fitting import group_fits
 from nortime.services.seats import free_seats, seat_learner, seats_taken
 
@@ -38,7 +39,7 @@ def _published(members: int = 3, full: bool = True) -> int:
 
 def _fitting_waiters(plan: Plan, group: Group) -> list[Learner]:
     """The waiting learners the group fits, in waiting order."""
-    waiting = list(db.session.scalars(offers._waiting(plan, [group.course.level])))
+    waiting = list(db.session.scalars(waiting_query(plan, [group.course.level], holding_offer=False)))
     learners = offers.load_learners(waiting)
     fits = group_fits(plan, learners, [group.id])
     return [learner for learner in learners if fits[learner.id, group.id].fits]
@@ -275,7 +276,7 @@ def test_staff_add_a_waiting_learner_and_an_override_needs_a_reason(demo_app, st
     with demo_app.test_request_context("/?lang=en"):
         plan = db.session.get(Plan, _published(members=2, full=False))
         group = plan.groups[0]
-        misfit = next(learner for learner in db.session.scalars(offers._waiting(plan))
+        misfit = next(learner for learner in db.session.scalars(waiting_query(plan, holding_offer=False))
                       .all() for learner in [db.session.get(Learner, learner)] if learner.level != group.course.level)
         misfit_id, group_id = misfit.id, group.id
     client = in_english(demo_app.test_client())
