@@ -4,53 +4,16 @@ No server: the browser's requests to http://nortime.test are answered by the Fla
 """
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
+from ..coordinators.test_axe import browser, open_page, violations  # noqa: F401  (browser is a fixture)
 from .conftest import signed_in
-
-CHROMIUM = os.environ.get("NORTIME_CHROMIUM", "/usr/bin/chromium")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("axe_playwright_python")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        except Exception as error:  # a broken Chromium is not a failure of nortime
-            pytest.skip(f"Chromium does not start: {error}")
-        yield browser
-        browser.close()
 
 
 def violations_on(browser, client, path: str, width: int) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-
-    def answer(route, request):
-        response = client.open(request.url.removeprefix("http://nortime.test"), method=request.method,
-                               data=request.post_data_buffer,
-                               headers={"Content-Type": request.headers.get("content-type", "")})
-        route.fulfill(status=response.status_code, body=response.data,
-                      headers={key: value for key, value in response.headers.items()
-                               if key.lower() != "content-length"})
-
+    context, page = open_page(browser, client, path, width)
     try:
-        page.route("http://nortime.test/**", answer)
-        page.goto(f"http://nortime.test{path}")
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                           "resultTypes": ["violations"]})
-        return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-                for v in results.response["violations"]]
+        return violations(page)
     finally:
         context.close()
 
