@@ -10,7 +10,7 @@ alone, and the server's CPU time per request (the figure that other work on a
 shared machine disturbs least); asserts nothing. Target (issue 16): p95 <= 150 ms
 for the learner pages.
 
-    .venv/bin/python bench/pages.py [--seconds 3] [--connections 50] [--learners 300]
+    .venv/bin/python bench/pages.py [--seconds 3] [--connections 50] [--learners 300] [--database URL] [--pages TEXT]
 """
 from __future__ import annotations
 
@@ -44,8 +44,12 @@ end
 """
 
 
-def prepare_database(folder: Path, learners: int) -> tuple[str, dict]:
-    """The demo with published plans and two staff accounts; returns (database URL, addresses and logins)."""
+def prepare_database(folder: Path, learners: int, database: str | None = None) -> tuple[str, dict]:
+    """The demo with published plans and two staff accounts; returns (database URL, addresses and logins).
+
+    With `database`, that database (e.g. `make run`'s, planned by the optimizer) is used as it is; only
+    the two staff accounts are added when missing.
+    """
     from flask_migrate import upgrade
     from sqlalchemy import select
     from werkzeug.security import generate_password_hash
@@ -55,26 +59,28 @@ def prepare_database(folder: Path, learners: int) -> tuple[str, dict]:
     from nortime.demo import load_demo
     from nortime.models import Learner, Placement, Plan, Provider, User
 
-    url = f"sqlite:///{folder / 'bench.sqlite'}"
+    url = database or f"sqlite:///{folder / 'bench.sqlite'}"
     os.environ["NORTIME_INSTANCE_PATH"] = str(folder / "instance")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
     with app.app_context():
-        upgrade()
-        load_demo(learners=learners, seed=1)
-        publish_hand_plan(seed=1)
-        db.session.commit()
+        if database is None:
+            upgrade()
+            load_demo(learners=learners, seed=1)
+            publish_hand_plan(seed=1)
+            db.session.commit()
         provider = db.session.scalars(select(Provider).order_by(Provider.id)).first()
         plan = db.session.scalars(select(Plan).where(Plan.provider_id == provider.id,
                                                      Plan.status == "published")).one()
         learner = db.session.scalars(select(Learner).join(Placement, Placement.learner_id == Learner.id)
                                      .where(Placement.plan_id == plan.id).order_by(Learner.id)).first()
         staff = {"provider": "staff@bench.example", "coordinator": "coordinator@bench.example"}
-        db.session.add_all([
+        known = set(db.session.scalars(select(User.email).where(User.email.in_(staff.values()))))
+        db.session.add_all([user for user in (
             User(email=staff["provider"], name="Staff", password_hash=generate_password_hash(PASSWORD),
                  role="provider_staff", provider_id=provider.id),
             User(email=staff["coordinator"], name="Coordinator", password_hash=generate_password_hash(PASSWORD),
                  role="coordinator"),
-        ])
+        ) if user.email not in known])
         db.session.commit()
         pages = {"home": ("/", None), "sign-up": ("/signup", None),
                  "personal page": (f"/me/{learner.access_token}", None),
@@ -124,6 +130,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="load per page (after a 1 s warm-up)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--learners", type=int, default=300, help="demo learners (make run: 300)")
+    parser.add_argument("--database", help="use this database as it is (e.g. make run's, planned by the optimizer) "
+                                           "instead of building the demo with hand-made plans")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (make run: 4)")
+    parser.add_argument("--pages", help="only the pages whose names contain this text (e.g. 'sign')")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("bench/pages.py: wrk is not installed (apt-get install wrk); skipped")
@@ -131,14 +141,15 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="nortime-bench-pages-"))
     server = None
     try:
-        database, pages = prepare_database(folder, args.learners)
+        database, pages = prepare_database(folder, args.learners, args.database)
+        pages = {name: page for name, page in pages.items() if args.pages is None or args.pages in name}
         script = folder / "report.lua"
         script.write_text(WRK_REPORT)
         port = free_port()
-        server = start_gunicorn(database, folder, port, threads=4)
+        server = start_gunicorn(database, folder, port, threads=args.threads)
         base = f"http://127.0.0.1:{port}"
         cookies = {email: session_cookie(base, email) for _, email in pages.values() if email}
-        print(f"demo with {args.learners} learners; gunicorn 2 workers x 4 threads on 127.0.0.1; wrk "
+        print(f"{'database ' + args.database if args.database else f'demo with {args.learners} learners'}; gunicorn 2 workers x {args.threads} threads on 127.0.0.1; wrk "
               f"{args.connections} connections, {args.seconds} s per page; {os.cpu_count()} CPUs shared with wrk")
         print(f"{'page':24s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'alone ms':>9s} {'CPU ms/req':>10s}  non-2xx/3xx, timeouts")
         for name, (path, email) in pages.items():

@@ -116,7 +116,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import auth, coordinators, feeds, learners, providers, public
+    from . import auth, coordinators, employers, feeds, learners, providers, public
+    from .employers import join
 
-    for blueprint in (public.bp, auth.bp, learners.bp, providers.bp, coordinators.bp, feeds.bp):
+    for blueprint in (public.bp, auth.bp, learners.bp, providers.bp, coordinators.bp, feeds.bp, employers.bp,
+                      join.bp):
         app.register_blueprint(blueprint)

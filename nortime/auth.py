@@ -59,7 +59,7 @@ def check_password(password: str) -> None:
 
 
 def create_user(email: str, role: str, password: str, *, provider: Provider | None = None, name: str = "",
-                teacher: Teacher | None = None) -> User:
+                teacher: Teacher | None = None, employer=None) -> User:
     """Make a staff account; ValueError names the field when the input cannot be used.
 
     A teacher's account is linked to their Teacher record (and so to its provider).
@@ -71,6 +71,8 @@ def create_user(email: str, role: str, password: str, *, provider: Provider | No
         raise ValueError(_("provider: provider staff need a provider (its slug)"))
     if role == "teacher" and teacher is None:
         raise ValueError(_("teacher: a teacher's account needs their teacher record (its slug)"))
+    if role == "employer" and employer is None:
+        raise ValueError(_("employer: an employer's staff account needs the employer (its slug)"))
     if role == "teacher":
         provider = teacher.provider
     check_password(password)
@@ -78,7 +80,8 @@ def create_user(email: str, role: str, password: str, *, provider: Provider | No
         raise ValueError(_("email: an account with %(email)s exists already", email=email))
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
                 provider_id=provider.id if provider is not None and role in ("provider_staff", "teacher") else None,
-                teacher_id=teacher.id if role == "teacher" else None)
+                teacher_id=teacher.id if role == "teacher" else None,
+                employer_id=employer.id if role == "employer" else None)
     db.session.add(user)
     db.session.commit()
     return user
@@ -132,6 +135,8 @@ def _safe_next(target: str | None) -> str | None:
 def home_for(user: User) -> str:
     if user.role == "teacher":
         return url_for("coordinators.attendance.groups")
+    if user.role == "employer":
+        return url_for("employers.index")
     if user.role == "coordinator":
         return url_for("coordinators.index") if "coordinators.index" in _endpoints() else url_for("public.home")
     return url_for("providers.index")

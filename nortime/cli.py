@@ -12,6 +12,8 @@ def register(app: Flask) -> None:
     from .coordinators.cli import counts_command; app.cli.add_command(counts_command)
     from .maintenance import commands as maintenance_commands; [app.cli.add_command(c) for c in maintenance_commands]
     from .messages_cli import messages_command; app.cli.add_command(messages_command)
+    from .offers_cli import offers_command; app.cli.add_command(offers_command)
+    from .employers.cli import employers_command; app.cli.add_command(employers_command)
 
 
 @click.command("demo")

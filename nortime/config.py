@@ -65,6 +65,7 @@ def defaults(instance_path: str) -> dict:
         "PROXY_HOPS": 0,  # reverse proxies in front of nortime whose X-Forwarded-* headers are trusted
         "ROSTER_IMPORT_SECONDS": 2.0,  # time one .ics roster may take to expand
         "SIGNUP_DRAFT_HOURS": 24,  # unfinished sign-up answers are deleted after this long
+        "OFFER_HOLD_HOURS": 48,  # a freed seat is held this long for the waiting learner it is offered to
         # Rate limits count in Redis when REDIS_URL is set (shared by every worker), else per process.
         "RATELIMIT_STORAGE_URI": None,
         "RATELIMIT_KEY_PREFIX": "nortime",
@@ -99,7 +100,7 @@ def validate(config: dict) -> None:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
     for key in ("SOLVER_TIME_LIMIT", "SOLVER_WORKERS", "MAIL_PORT", "MAX_CONTENT_LENGTH", "ROSTER_IMPORT_SECONDS",
-                "MAIL_TIMEOUT", "SMS_HTTP_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CONCURRENCY"):
+                "MAIL_TIMEOUT", "SMS_HTTP_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "OUTBOX_CONCURRENCY", "OFFER_HOLD_HOURS"):
         value = config.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, not {value!r}")

@@ -37,7 +37,8 @@ from .db import db
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ROLES = ("provider_staff", "coordinator", "admin", "teacher")
+ROLES = ("provider_staff", "coordinator", "admin", "teacher", "employer")
+SECTORS = ("fish", "health", "industry", "defence", "construction", "retail", "hospitality", "transport", "other")
 PLAN_STATUSES = ("draft", "published", "archived")
 RUN_STATUSES = ("queued", "running", "done", "failed")
 CHANGE_KINDS = ("cancelled", "moved")
@@ -92,6 +93,69 @@ class TravelTime(db.Model):
     __table_args__ = (CheckConstraint("minutes >= 0", name="minutes_non_negative"),)
 
 
+# --- Employers (issue 21) ------------------------------------------------
+
+
+class Employer(db.Model):
+    """A business whose workers take part: its teams share a rota, and it may offer a workplace room."""
+
+    __tablename__ = "employers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
+    sector: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    place: Mapped[Place] = relationship()
+    teams: Mapped[list[Team]] = relationship(back_populates="employer", order_by="Team.name",
+                                             cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint(_in("sector", SECTORS), name="sector_known"),)
+
+
+class Team(db.Model):
+    """A team sharing one rota (the solver's JSON form, as Rota.cycle), entered once by the employer."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    rota_method: Mapped[str | None] = mapped_column(String(40))  # a preset id, "custom" or None (no rota)
+    rota_anchor: Mapped[dt.date | None] = mapped_column(Date)
+    rota_cycle: Mapped[list | None] = mapped_column(JSON)
+    rota_answers: Mapped[dict | None] = mapped_column(JSON)  # the preset step's answers, to pre-fill sign-up
+    days_off: Mapped[str] = mapped_column(String(40), default="")  # "sat,sun"
+    # When the rota in force began (a new season); counts up so that each change is told once.
+    rota_from: Mapped[dt.date | None] = mapped_column(Date)
+    rota_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A change that starts later: {"method", "rota", "answers"} from `next_rota_from` on (applied by a daily command).
+    next_rota: Mapped[dict | None] = mapped_column(JSON)
+    next_rota_from: Mapped[dt.date | None] = mapped_column(Date)
+    employer: Mapped[Employer] = relationship(back_populates="teams")
+    join_codes: Mapped[list[JoinCode]] = relationship(back_populates="team", cascade="all, delete-orphan",
+                                                      order_by="JoinCode.created_at")
+
+    __table_args__ = (UniqueConstraint("employer_id", "name"),)
+
+    @property
+    def rota(self) -> dict | None:
+        if not self.rota_cycle or self.rota_anchor is None:
+            return None
+        return {"start": self.rota_anchor.isoformat(), "cycle": self.rota_cycle}
+
+
+class JoinCode(db.Model):
+    """The code on the canteen poster: signing up with it fills in the employer, the team and the rota."""
+
+    __tablename__ = "join_codes"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)  # upper case, e.g. "HUSY-2027"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)  # the last day it works
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    team: Mapped[Team] = relationship(back_populates="join_codes")
+
+
 # --- Providers and what they own ----------------------------------------
 
 
@@ -115,13 +179,19 @@ class Venue(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     place_id: Mapped[str] = mapped_column(ForeignKey("places.id"))
     rooms: Mapped[int] = mapped_column(Integer, default=1)
+    seats: Mapped[int | None] = mapped_column(Integer, nullable=True)  # learners a room seats; None: no limit
+    # A workplace room an employer offers: the optimizer may use it only once the provider accepted it.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     provider: Mapped[Provider] = relationship(back_populates="venues")
+    employer: Mapped[Employer | None] = relationship()
     place: Mapped[Place] = relationship()
     openings: Mapped[list[VenueOpening]] = relationship(
         back_populates="venue", cascade="all, delete-orphan", order_by="VenueOpening.id"
     )
 
-    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),)
+    __table_args__ = (CheckConstraint("rooms >= 1", name="rooms_positive"),
+                      CheckConstraint("seats IS NULL OR seats >= 1", name="seats_positive"))
 
 
 class VenueOpening(db.Model):
@@ -281,7 +351,13 @@ class Learner(db.Model):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Opted in to a reminder the day before the first session and a message when a session is cancelled or moved.
     session_messages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Joined with a team's code (issue 21); the employer sees them only with `employer_consent_at` set.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="SET NULL"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    employer_consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     provider: Mapped[Provider | None] = relationship()
+    employer: Mapped[Employer | None] = relationship()
+    team: Mapped[Team | None] = relationship()
     home_place: Mapped[Place] = relationship()
     rota: Mapped[Rota | None] = relationship(
         back_populates="learner", cascade="all, delete-orphan", uselist=False
@@ -565,6 +641,9 @@ class User(UserMixin, db.Model):
     # A teacher's account is linked to their Teacher record: they see that teacher's groups only.
     teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teachers.id", ondelete="SET NULL"))
     teacher: Mapped[Teacher | None] = relationship()
+    # An employer's staff account sees that employer's teams and counts only.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"))
+    employer: Mapped[Employer | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -573,6 +652,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role_known"),
         CheckConstraint("role != 'provider_staff' OR provider_id IS NOT NULL", name="staff_has_provider"),
+        CheckConstraint("role != 'employer' OR employer_id IS NOT NULL", name="employer_staff_has_employer"),
         {"sqlite_autoincrement": True},  # nor a deleted account's id (sessions carry it)
     )
     # Each session remembers the generation it was opened in; logging out or a new password
@@ -595,7 +675,7 @@ class SignupDraft(db.Model):
 
 # --- Changes to plans ------------------------------------------------------------
 
-PLAN_CHANGE_KINDS = ("published", "seated")
+PLAN_CHANGE_KINDS = ("published", "seated", "left")
 
 
 class PlanChange(db.Model):
@@ -603,7 +683,9 @@ class PlanChange(db.Model):
 
     "published": the plan became live. "seated": a learner was put into
     `group_id` (from `from_group_id`, or from no group), with `override` when a
-    member of staff placed them although the group does not fit them.
+    member of staff placed them although the group does not fit them. "left": a
+    learner left `from_group_id` without a new group (withdrew, or was deleted:
+    then `learner_id` is empty, so the record keeps nothing about them).
     """
 
     __tablename__ = "plan_changes"
@@ -619,6 +701,36 @@ class PlanChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint(_in("kind", PLAN_CHANGE_KINDS), name="kind_known"),)
+
+
+OFFER_STATES = ("open", "accepted", "declined", "lapsed", "withdrawn")
+
+
+class Offer(db.Model):
+    """A seat of a live plan's group held for one waiting learner until `expires_at` (services/offers.py).
+
+    While open and not expired it counts as a taken seat everywhere seats are
+    counted, so a held seat is never given twice. A learner has at most one open
+    offer (a partial unique index).
+    """
+
+    __tablename__ = "offers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    group: Mapped[Group] = relationship()
+    learner: Mapped[Learner] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("state", OFFER_STATES), name="state_known"),
+        Index("uq_offers_one_open", "learner_id", unique=True,
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
+    )
 
 
 # --- Messages ---------------------------------------------------------------------

@@ -52,7 +52,7 @@ def capacity_bound(options: Options, blocked: set[int]) -> int | None:
         row = solver.Constraint(-solver.infinity(), 0)
         row.SetCoefficient(z, 1)
         for var in groups:
-            row.SetCoefficient(var, -course.max_group)
+            row.SetCoefficient(var, -options.max_group(offer.course, offer.venue))
         z_of_level.setdefault(course.level, []).append(z)
         minutes = course.session_minutes
         for p, var in zip(live, groups):
@@ -385,7 +385,7 @@ def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit:
                     groups[key] = model.new_int_var(0, venue.rooms, "")
                     inflow[key] = []
                 f = model.new_int_var(0, len(members), "")
-                model.add(f <= min(len(members), course.max_group) * groups[key])
+                model.add(f <= min(len(members), options.max_group(offer.course, offer.venue)) * groups[key])
                 inflow[key].append(f)
                 mine.append(f)
                 objective.append(priority * f)
@@ -394,8 +394,8 @@ def _venue_relaxation(options: Options, v: int, learners: list[int], time_limit:
     if not objective:
         return 0
     for key, var in groups.items():
-        course = problem.courses[options.offers[key[0]].course]
-        model.add(sum(inflow[key]) <= course.max_group * var)
+        offer = options.offers[key[0]]
+        model.add(sum(inflow[key]) <= options.max_group(offer.course, offer.venue) * var)
     sessions = []       # (course, slot, day, start, end, var)
     for (i, p), var in groups.items():
         offer = options.offers[i]

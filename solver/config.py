@@ -74,6 +74,8 @@ class SolverConfig:
                                          # only capacity rows for teachers and assigns them afterwards
     max_groups_per_offer: int = 64       # group places per course and venue at most (a safety valve)
     tier1_share: float = 0.85            # of the slot model's time for tier 1; the lower tiers the rest
+    resolve_tier1_share: float = 0.5     # ... in a re-solve, which starts from the published timetable kept
+                                         # and filled: the rest keeps it (tier 2) and settles tiers 3-4
     patterns_per_offer: int = 24         # weekly patterns per course and venue in the counting model
     pattern_full_workers: int = 2        # counting-model CP-SAT workers on the full problem (with 4 or
                                          # more workers); the rest search neighbourhoods of the best

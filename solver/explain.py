@@ -107,11 +107,11 @@ def explain(options: Options, table: Timetable, blocked: set[int], group_id,
                     mine.append({"code": "locked_out",
                                  "message": f"Group {group_id(g)} would suit, but it is locked as published.",
                                  "details": {"group": group_id(g)}})
-                elif len(g.learners) >= course.max_group:
+                elif len(g.learners) >= options.max_group(g.course, g.venue):
                     mine.append({"code": "group_full",
                                  "message": f"Group {group_id(g)} would suit, but it is full "
-                                            f"({course.max_group} learners).",
-                                 "details": {"group": group_id(g), "max_group": course.max_group,
+                                            f"({options.max_group(g.course, g.venue)} learners).",
+                                 "details": {"group": group_id(g), "max_group": options.max_group(g.course, g.venue),
                                              "share": round(share, 3)}})
             row = offer.suits_share[offer.row_of[l]]
             if not row.any():

@@ -53,7 +53,7 @@ def status_quo(options: Options) -> Timetable:
             for l in list(g.learners):
                 table.unplace(l)
         for l in range(len(problem.learners)):
-            near = sorted((g for g in table.groups if len(g.learners) < problem.courses[g.course].max_group
+            near = sorted((g for g in table.groups if len(g.learners) < options.max_group(g.course, g.venue)
                            and _suits(options, l, g)),
                           key=lambda g: int(options.learner_travel[l, g.venue]))
             if near:
@@ -88,7 +88,7 @@ def kept_current(options: Options) -> Timetable:
                 or not table.room_free(c, v, slots) or not table.teacher_can(teacher, c, v, slots)):
             continue
         group.learners = [l for l in learners if l not in table.group_of and _suits(options, l, group)]
-        group.learners = group.learners[:course.max_group]
+        group.learners = group.learners[:options.max_group(c, v)]
         if len(group.learners) >= course.min_group:
             table.add(group)
     return table
@@ -115,7 +115,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
 
     # Into existing groups with room first: it costs nothing.
     for g in table.groups:
-        room = problem.courses[g.course].max_group - len(g.learners)
+        room = options.max_group(g.course, g.venue) - len(g.learners)
         if g.locked or room <= 0:
             continue
         offer = options.offer(g.course, g.venue)
@@ -140,9 +140,9 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
     def scores(index: int) -> np.ndarray:
         if not capped:
             return counts[index].astype(np.float64)
-        course = problem.courses[options.offers[index].course]
+        offer = options.offers[index]
         # Capped count, then the mean scarcity (< 1) of the learners it would serve.
-        return np.minimum(counts[index], course.max_group) + scarce[index] / np.maximum(counts[index], 1) * 0.999
+        return np.minimum(counts[index], options.max_group(offer.course, offer.venue)) + scarce[index] / np.maximum(counts[index], 1) * 0.999
 
     # Each offer's best pattern that could open now, and the teacher who could take it.
     # It stays so until learners it counts are placed, a group opens at its venue (rooms)
@@ -180,7 +180,7 @@ def greedy_fill(table: Timetable, blocked: set[int] = frozenset(), capped: bool 
         rows = np.flatnonzero(offer.suits[:, p] & free[offer.learners])
         chosen = offer.learners[rows]
         order = np.lexsort((flexibility[chosen], -priority[chosen]))
-        chosen = [int(l) for l in chosen[order][:course.max_group]]
+        chosen = [int(l) for l in chosen[order][:options.max_group(offer.course, offer.venue)]]
         free_teachers = table.free_teachers(offer.course, offer.venue, slots)
         teacher = free_teachers[0] if rng is None else rng.choice(free_teachers)
         table.add(Group(offer.course, offer.venue, slots, teacher, chosen))
@@ -224,7 +224,7 @@ def augment(table: Timetable, blocked: set[int] = frozenset(), pinned: set[int] 
     everyone = np.arange(len(problem.learners))
     first, last = np.searchsorted(learners, everyone, "left"), np.searchsorted(learners, everyone, "right")
     groups = table.groups
-    room = [problem.courses[g.course].max_group - len(g.learners) for g in groups]
+    room = [options.max_group(g.course, g.venue) - len(g.learners) for g in groups]
     kept: dict[int, list[int]] = {}
 
     def groups_of(l: int) -> list[int]:

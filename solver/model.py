@@ -372,7 +372,7 @@ class TimetableModel(TieredModel):
                         continue
                     if gp.locked and not q.fixed:
                         continue
-                    top = min(len(q.members), course.max_group)
+                    top = min(len(q.members), o.max_group(gp.course, gp.venue))
                     n = m.new_int_var(0, top, f"n[{qi},{gi}]") if top > 1 else m.new_bool_var(f"n[{qi},{gi}]")
                     a = m.new_bool_var(f"a[{qi},{gi}]") if top > 1 else n
                     if top > 1:
@@ -399,7 +399,7 @@ class TimetableModel(TieredModel):
             course = self.problem.courses[gp.course]
             total = sum(size[gi]) if size[gi] else 0
             m.add(total >= course.min_group * gp.open)
-            m.add(total <= course.max_group * gp.open)
+            m.add(total <= o.max_group(gp.course, gp.venue) * gp.open)
         # Redundant, for a tighter bound: seats never exceed what the teachers can give.
         capacity = sum(t.max_sessions_per_week for t in self.problem.teachers)
         m.add(sum(self.problem.courses[gp.course].sessions_per_week * gp.open for gp in self.places) <= capacity)
@@ -573,7 +573,7 @@ class TimetableModel(TieredModel):
         yield self.tier4, "min"
 
     def tier1_share(self) -> float:
-        return self.config.tier1_share
+        return self.config.resolve_tier1_share if self.problem.current_groups else self.config.tier1_share
 
     def timetable_of(self, values: dict) -> Timetable:
         return self.timetable(lambda var: values[var.index] if not isinstance(var, int) else var)

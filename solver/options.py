@@ -108,6 +108,10 @@ class Options:
             kept[course] = np.flatnonzero(self.teacher_slots[:, course].any(axis=1)).tolist()
         return kept[course]
 
+    def max_group(self, course: int, venue: int) -> int:
+        """Learners a group of `course` at `venue` may hold (`Problem.max_group`: the room's seats count too)."""
+        return self.problem.max_group(course, venue)
+
     def pinned(self) -> set[int]:
         """Learners with a group in `current`: the searches never move them."""
         return {self.learner_index[l] for g in self.problem.current_groups for l in g.learners

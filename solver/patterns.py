@@ -88,7 +88,8 @@ class PatternModel(TieredModel):
                 row = offer.suits[offer.row_of[rep]]
                 for p in self.chosen[i]:
                     if row[p]:
-                        top = min(len(q.members), course.max_group * self.problem.venues[offer.venue].rooms)
+                        top = min(len(q.members), o.max_group(offer.course, offer.venue)
+                                  * self.problem.venues[offer.venue].rooms)
                         var = m.new_int_var(0, top, f"f[{qi},{i},{p}]")
                         self.f[qi, i, p] = var
                         inflow[i, p].append(var)
@@ -100,7 +101,7 @@ class PatternModel(TieredModel):
             course = self.problem.courses[o.offers[i].course]
             flow = sum(inflow[i, p]) if inflow[i, p] else 0
             m.add(flow >= course.min_group * var)
-            m.add(flow <= course.max_group * var)
+            m.add(flow <= o.max_group(o.offers[i].course, o.offers[i].venue) * var)
         self.tier1 = sum(self.classes[qi].priority * var for (qi, _, _), var in self.f.items())
 
     def _sessions(self):

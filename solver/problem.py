@@ -96,6 +96,7 @@ class Venue:
     place: str
     rooms: int
     open: tuple[Window, ...]
+    seats: int | None = None      # learners a room seats; None: no limit but the course's max_group
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,12 @@ class Problem:
     current_groups: tuple[CurrentGroup, ...]
     locked_learners: frozenset[str]
     weights: Mapping[str, int]        # overrides of config.Weights by name
+
+    def max_group(self, course: int, venue: int | None) -> int:
+        """Learners a group of `course` at `venue` may hold: its `max_group`, or fewer when the room seats fewer."""
+        seats = self.venues[venue].seats if venue is not None else None
+        most = self.courses[course].max_group
+        return most if seats is None else min(most, seats)
 
 
 class InvalidProblem(ValueError):
@@ -585,8 +592,13 @@ def _read_venues(r: _Reader, doc: Mapping) -> tuple[Venue, ...]:
         place = r.ref(r.field(item, "place", path), _join(path, "place"), r.place_ids, "place")
         rooms = r.integer(r.field(item, "rooms", path, DEFAULT_ROOMS), _join(path, "rooms"), 1, 1000)
         windows = r.windows(r.field(item, "open", path), _join(path, "open"))
+        seats = r.field(item, "seats", path, None)
+        if seats is not None:
+            seats = r.integer(seats, _join(path, "seats"), 1, 10000)
+            if seats is None:
+                continue
         if vid and name is not None and place is not None and rooms is not None:
-            venues.append(Venue(id=vid, name=name, place=place, rooms=rooms, open=windows))
+            venues.append(Venue(id=vid, name=name, place=place, rooms=rooms, open=windows, seats=seats))
     r.venue_ids = seen
     return tuple(venues)
 
@@ -843,6 +855,18 @@ def _read_weights(r: _Reader, doc: Mapping) -> Mapping[str, int]:
 # ----------------------------------------------------------------------------
 
 
+def _check_seats(r: _Reader, venues: tuple[Venue, ...], courses: tuple[Course, ...]) -> None:
+    """A room that seats fewer than a course's min_group could never hold its group: say so."""
+    for i, venue in enumerate(venues):
+        if venue.seats is None:
+            continue
+        for course in courses:
+            if venue.id in course.venues and venue.seats < course.min_group:
+                r.error(f"venues[{i}].seats", f"{venue.seats} seats are fewer than course {course.id}'s min_group "
+                        f"{course.min_group}; give at least {course.min_group} or leave {venue.id} out of the "
+                        f"course's venues")
+
+
 def read_problem(doc: Mapping) -> Problem:
     """Validate a problem document completely and return it as domain objects.
 
@@ -866,6 +890,7 @@ def read_problem(doc: Mapping) -> Problem:
     learners = _read_learners(r, doc)
     groups, locked = _read_current(r, doc, slots)
     weights = _read_weights(r, doc)
+    _check_seats(r, venues, courses)
     if r.errors:
         raise InvalidProblem(r.errors)
     return Problem(

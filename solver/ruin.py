@@ -216,7 +216,7 @@ def _make_place(rng: random.Random, table: Timetable, learner: int, blocked: set
         teachers = [teacher]
     flexibility = options.flexibility()
     joining = sorted((l for l in mates if l not in table.group_of), key=lambda l: (flexibility[l], l))
-    members = ([learner] + joining)[:course.max_group]
+    members = ([learner] + joining)[:options.max_group(offer.course, offer.venue)]
     if len(members) >= course.min_group:
         table.add(Group(offer.course, offer.venue, slots, teachers[0], members))
 

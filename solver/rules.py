@@ -44,7 +44,8 @@ RULES: tuple[Rule, ...] = (
     Rule("travel", "A learner's venue is within their `max_travel_minutes` of home, and a teacher's sessions "
                    "on one day leave at least the driving minutes between their venues."),
     Rule("level", "A learner joins only a group of a course at their level."),
-    Rule("group_size", "A group has from `min_group` to `max_group` learners."),
+    Rule("group_size", "A group has from `min_group` to `max_group` learners, and no more than its venue's "
+                       "`seats`."),
     Rule("attendable_share", "A learner joins only a group whose sessions they can attend at least "
                              "`min_attendance` of (buffer and driving included, see availability.py)."),
     Rule("one_group", "A learner is in at most one group."),

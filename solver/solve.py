@@ -57,6 +57,7 @@ from solver.patterns import PatternModel
 from solver.problem import InvalidProblem, Problem, read_problem
 from solver.regions import split_regions
 from solver.ruin import ruin_and_recreate
+from solver.stability import stability_key
 from solver.solution import invalid_document, name_groups, write_solution
 from solver.teachers import assign_teachers
 from solver.tiers import TieredModel, TierOne
@@ -160,6 +161,8 @@ def solve_part(problem: Problem, time_limit: float, workers: int, seed: int, rep
         return part.result(Timetable(part.options), "infeasible", 0)
     if first.values is None:           # CP-SAT found nothing in its time: the search's best stands
         return part.answer(best, best, part.bound)
+    if part.resolving:
+        first, best = part.stabilise(model, first, best)
     table = part.settle_lower_tiers(model, first)
     if table is None:
         return part.result(Timetable(part.options), "infeasible", 0)
@@ -266,22 +269,48 @@ class _Part:
                                       else min(bound, update["bound"])})
 
     # -- 4. settle the lower tiers -------------------------------------------------------------------
+    def stabilise(self, model: TieredModel, first: TierOne, start: Timetable) -> tuple[TierOne, Timetable]:
+        """For a re-solve: the best real timetable so far, and tier 1 as it really places.
+
+        Tier 1 of a model that knows only a relaxation of the teacher rules may count
+        placements no teacher assignment keeps; fixing that value for the lower tiers left
+        tier 2 no solution in its time, and the answer became tier 1's solution, which knew
+        nothing of `current` (issue 15: 8 learners moved at an equal tier 1).  So the lower
+        tiers start from the best real timetable (by `stability.stability_key`: the published
+        one kept and filled, CP-SAT's repaired solutions) and keep what it places.
+        """
+        candidates = [start]
+        if getattr(model, "best_repaired", None) is not None:
+            candidates.append(model.best_repaired)
+        candidates.append(repaired(model.timetable_of(first.values), self.blocked,
+                                   max(self.config.min_model_seconds, self.time_limit * self.config.teacher_share),
+                                   self.workers, self.seed))
+        real = max((t for t in candidates if all(g.teacher is not None for g in t.groups)),
+                   key=lambda t: stability_key(t, self.weights), default=start)
+        values = {var.index: value for var, value in model.assignment(real).items()}
+        return TierOne(first.status, values, real.placed_value(), first.bound, first.deadline), real
+
+    def better(self, a: Timetable, b: Timetable) -> Timetable:
+        """The better answer: more placed; for a re-solve, at equal placements, fewer changes to `current`."""
+        if self.resolving:
+            return b if stability_key(b, self.weights) > stability_key(a, self.weights) else a
+        return b if b.placed_value() > a.placed_value() else a
+
     def settle_lower_tiers(self, model: TieredModel, first: TierOne) -> Timetable | None:
         """Tiers 2-4, then teachers confirmed or given (None when a locked group keeps none)."""
         table = model.settle(first)
         table = repaired(table, self.blocked, max(self.config.min_model_seconds,
                                                   self.time_limit * self.config.teacher_share), self.workers, self.seed)
         best = getattr(model, "best_repaired", None)
-        if best is not None and best.placed_value() > table.placed_value():
-            table = best
+        if best is not None:
+            table = self.better(table, best)
         if any(g.teacher is None for g in table.groups):
             return None
         return table
 
     def answer(self, best: Timetable, table: Timetable, bound: int) -> PartResult:
         """The better of CP-SAT's timetable and the search's, with the tightest proven bound."""
-        if best.placed_value() > table.placed_value():
-            table = best
+        table = self.better(table, best)
         placed = table.placed_value()
         bound = min(max(bound, placed), max(self.bound, placed))
         return self.result(table, "optimal" if placed >= bound else "feasible", bound)
@@ -375,7 +404,8 @@ def _seeded(options: Options, blocked: set[int], groups) -> Timetable | None:
         if not (teachers and table.room_free(g.course, g.venue, g.slots)
                 and table.teacher_can(teachers[0], g.course, g.venue, g.slots)):
             continue
-        learners = [l for l in g.learners if l not in blocked and l not in table.group_of][:course.max_group]
+        learners = [l for l in g.learners if l not in blocked and l not in table.group_of][
+            :problem.max_group(g.course, g.venue)]
         if len(learners) < course.min_group:
             more = sorted((l for l in range(len(problem.learners)) if l not in blocked and l not in table.group_of
                            and l not in learners and options.suits(l, g.course, g.venue, g.slots)),

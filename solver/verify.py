@@ -222,9 +222,12 @@ class _Verifier:
             return
         course = problem.courses[g.course]
         size = len(g.learners)
-        if g.listed >= 0 and not course.min_group <= size <= course.max_group:
+        most = problem.max_group(g.course, g.venue)
+        if g.listed >= 0 and not course.min_group <= size <= most:
+            where = (f"; its room at {problem.venues[g.venue].id} seats {most}" if most < course.max_group
+                     else "")
             self.add("group_size", f"Group {g.label} has {size} learners; course {course.id} takes "
-                                   f"{course.min_group} to {course.max_group}.", g.id)
+                                   f"{course.min_group} to {course.max_group}{where}.", g.id)
         if g.teacher is not None:
             teacher = problem.teachers[g.teacher]
             if course.level not in teacher.levels:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..i18n import LANGUAGES
 from ..services.count_tables import HiddenTexts, to_csv, to_json
 
-CHOICES = ("municipality", "level", "venue", "week", "provider", "rota", "unplaced")
+CHOICES = ("municipality", "level", "venue", "week", "provider", "rota", "unplaced", "employer", "sector")
 
 
 @click.command("counts")

@@ -107,7 +107,8 @@ def load_demo(learners: int = 300, seed: int = 1) -> DemoReport:
         venues = {}
         for entry in problem["venues"]:
             venue = Venue(slug=entry["id"], provider=providers[entry["provider"]], name=entry["name"],
-                          address=entry["address"], place_id=entry["place"], rooms=entry["rooms"])
+                          address=entry["address"], place_id=entry["place"], rooms=entry["rooms"],
+                          seats=entry.get("seats"))
             venue.openings = [VenueOpening(days=",".join(window["days"]), opens=time_of_day(window["from"]),
                                            closes=time_of_day(window["to"])) for window in entry["open"]]
             venues[entry["id"]] = venue
@@ -141,6 +142,10 @@ def load_demo(learners: int = 300, seed: int = 1) -> DemoReport:
                                                end=dt.datetime.fromisoformat(busy["end"]), note="")
                                     for busy in entry.get("busy", [])]
             db.session.add(learner)
+        db.session.flush()
+        from .employers import add_employers
+
+        add_employers()
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -60,6 +60,8 @@ VENUES = [
     ("bardufoss-fu", "fu-nord", "Folkeuniversitetet Bardufoss", "Andselv sentrum, 9325 Bardufoss",
      "bardufoss", 1, [WEEKDAY_EVENINGS, SATURDAY]),
 ]
+# Rooms that seat fewer than a course's max_group (the venue's `seats`); the rest seat every group.
+SEATS = {"brostadbotn-skole": 8}
 
 # The municipal provider meets twice a week for two hours; Folkeuniversitetet once
 # a week for two and a half (17:30-20:00 is its usual evening).
@@ -211,6 +213,7 @@ def midt_troms_problem(learners: int = 300, seed: int = 1, regions: int = 1,
         doc["travel_minutes"] += [[a + suffix, b + suffix, minutes] for a, b, minutes in facts["travel_minutes"]]
         doc["venues"] += [{"id": vid + suffix, "name": name + suffix.replace("-r", " "), "address": address,
                            "provider": provider, "place": place + suffix, "rooms": rooms, "open": windows}
+                          | ({"seats": SEATS[vid]} if vid in SEATS else {})
                           for vid, provider, name, address, place, rooms, windows in VENUES]
         doc["courses"] += [{"id": cid + suffix, "name": name, "level": level, "provider": provider,
                             "sessions_per_week": per_week, "session_minutes": minutes,

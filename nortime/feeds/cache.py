@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from ..db import db
 from ..models import (
-    CalendarSeries, ClosedDate, Course, FeedToken, Group, GroupSlot, Learner, Place, Placement, Plan, PlanChange,
-    Provider, SessionChange, Teacher, Term, Venue,
+    CalendarSeries, ClosedDate, Course, FeedToken, Group, GroupSlot, Learner, Offer, Place, Placement, Plan,
+    PlanChange, Provider, SessionChange, Teacher, Term, Venue,
 )
 
 STAMP_SECONDS = 1.0
@@ -30,7 +30,7 @@ MAX_AGE = 60.0
 MAX_ENTRIES = 5_000  # least recently used bodies go first (a few MB per thousand feeds)
 # Rows whose change may change a feed's body or whether it is served.
 WATCHED = (Plan, Group, GroupSlot, Placement, SessionChange, ClosedDate, Term, Course, Venue, Place, Teacher,
-           Learner, Provider, FeedToken)
+           Learner, Provider, FeedToken, Offer)  # an offer holds a seat: others' join lists change
 
 _lock = threading.Lock()
 _entries: OrderedDict[Hashable, tuple[tuple[int, int], float, object]] = OrderedDict()
@@ -56,6 +56,9 @@ def database_stamp() -> tuple:
         select(func.max(Plan.published_at)).where(published),
         select(func.max(Plan.id)).where(published),
         select(func.max(PlanChange.id)),  # a learner seated in a live plan by another worker
+        select(func.max(Offer.id)),  # a seat held or let go by another worker: free seats change
+        select(func.max(Offer.answered_at)),
+        select(func.count()).select_from(Offer).where(Offer.state == "open"),
         select(func.count()).select_from(SessionChange),
         select(func.max(SessionChange.id)),
         select(func.max(SessionChange.created_at)),

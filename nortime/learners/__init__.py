@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("learners", __name__)
 
-from . import page, views  # noqa: E402,F401  (register the routes on bp)
+from . import offers, page, views  # noqa: E402,F401  (register the routes on bp)

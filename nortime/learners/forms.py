@@ -175,6 +175,9 @@ class UploadForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     consent = BooleanField(_l("I agree that nortime stores my details to find a course for me, as described on the privacy page."))
     nonce = HiddenField()
+    # Only asked after joining with an employer's code; optional (issue 21).
+    employer_consent = BooleanField(_l("My employer may see that I take part (my name and whether I have a place). "
+                                       "You can change this later on your page."))
 
     def validate_consent(self, field):
         if not field.data:

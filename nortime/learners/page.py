@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..extensions import limiter
 from ..links import personal_link
+from ..page_cache import cached_page
 from ..phones import e164_or_none
 from ..services import enrollment, learner_page, signup
 from ..services.seats import GroupFull, SeatError
@@ -67,9 +68,17 @@ def private_pages(response):
 @bp.get("/me/<token>")
 def me(token):
     learner = learner_or_404(token)
-    status = learner_page.status_of(learner)
-    return render_template("learners/me.html", learner=learner, status=status, form=ActionForm(),
-                           link=personal_link(learner), enrollment=enrollment.enrollment_of(learner))
+    from .offers import refresh_offers
+
+    refresh_offers(learner)  # lapses and passes on what is due before the page shows it
+
+    def build():
+        return render_template("learners/me.html", learner=learner, status=learner_page.status_of(learner),
+                               form=ActionForm(), link=personal_link(learner),
+                               enrollment=enrollment.enrollment_of(learner))
+
+    # Per learner and the digest of their own rows; what other rows show moves the cache version.
+    return cached_page(("me", learner.id, learner_page.page_fingerprint(learner)), build)
 
 
 @bp.get("/me/<token>/welcome")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..rota_presets import PRESETS
 
 from ..extensions import limiter
+from ..page_cache import cached_page
 from ..services import signup
 from ..services.rota_days import weeks_from
 from . import bp
@@ -42,10 +43,14 @@ def about_form(data: dict | None = None) -> AboutForm:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup_about():
     draft = SIGNUP.draft()
+    if request.method == "GET" and not draft:  # a new visitor: the same page for everyone in this language
+        return cached_page("signup", lambda: render_template(
+            "learners/about.html", form=about_form(), step=1, flow=SIGNUP, action=url_for("learners.signup_about")))
     form = about_form(draft.get("about") if request.method == "GET" else None)
     if form.validate_on_submit():
         SIGNUP.save(about=signup.about_answers(form))
-        return redirect(SIGNUP.url("rota"))
+        # Joined with a team's code: the team's rota is the answer already (it can still be changed from the check).
+        return redirect(SIGNUP.url("busy" if draft.get("join") and "rota" in draft else "rota"))
     return render_template("learners/about.html", form=form, step=1, flow=SIGNUP,
                            action=url_for("learners.signup_about")), 200 if not form.errors else 422
 
@@ -310,6 +315,8 @@ def signup_check():
         nonce = form.nonce.data or ""
         if nonce != draft["nonce"]:
             return redirect(SIGNUP.url("check"))
+        if draft.get("join"):
+            draft = {**draft, "join": {**draft["join"], "consent": bool(form.employer_consent.data)}}
         learner, created = signup.create_learner(draft, nonce)
         channel = send_link(learner) if created else None
         SIGNUP.clear()
@@ -332,7 +339,13 @@ def render_check(flow: Flow, draft: dict, form, step: int, learner=None):
         from ..services.learner_page import group_fit
 
         fit = group_fit(learner, rota_state.get("rota"), draft.get("busy") or [], signup.today())
-    return render_template("learners/check.html", flow=flow, form=form, step=step, about=about,
+    team = None
+    if flow.kind == "signup" and draft.get("join"):
+        from ..models import Team
+        from ..db import db
+
+        team = db.session.get(Team, draft["join"].get("team_id"))
+    return render_template("learners/check.html", flow=flow, form=form, step=step, about=about, team=team,
                            provider=provider, preview=result, method_name=method_name, rota_state=rota_state,
                            busy=busy, place_name=places.get(about.get("home"), ""), group_fit=fit,
                            learner=learner), 200 if not form.errors else 422

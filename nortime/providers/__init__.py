@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("providers", __name__, url_prefix="/provider")
 
-from . import learners, messages, setup_views, views  # noqa: E402,F401  (register the routes on bp)
+from . import learners, messages, setup_views, views, waiting, workplaces  # noqa: E402,F401  (register the routes on bp)

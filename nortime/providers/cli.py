@@ -36,11 +36,12 @@ def _provider(slug: str) -> Provider:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
 @click.option("--provider", "provider_slug", help="The provider's slug (needed for provider_staff).")
 @click.option("--teacher", "teacher_slug", help="The teacher's slug (needed for teacher: whose groups they see).")
+@click.option("--employer", "employer_slug", help="The employer's slug (needed for employer: its staff).")
 @click.option("--name", default="", help="The person's name.")
 @click.password_option(help="At least 10 characters; asked for when not given.")
 @command_context
-def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None, name: str,
-                        password: str) -> None:
+def create_user_command(email: str, role: str, provider_slug: str | None, teacher_slug: str | None,
+                        employer_slug: str | None, name: str, password: str) -> None:
     """Create a staff account (the first one, or more)."""
     from ..auth import create_user
     from ..models import Teacher
@@ -51,11 +52,19 @@ def create_user_command(email: str, role: str, provider_slug: str | None, teache
         teacher = db.session.scalar(select(Teacher).where(Teacher.slug == teacher_slug))
         if teacher is None:
             raise click.ClickException(f"teacher: no teacher has the slug {teacher_slug!r}")
+    employer = None
+    if employer_slug:
+        from ..models import Employer
+
+        employer = db.session.scalar(select(Employer).where(Employer.slug == employer_slug))
+        if employer is None:
+            raise click.ClickException(f"employer: no employer has the slug {employer_slug!r}")
     try:
-        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher)
+        user = create_user(email, role, password, provider=provider, name=name, teacher=teacher, employer=employer)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "") + ".")
+    click.echo(f"Created {user.role} account {user.email}" + (f" for {provider.slug}" if provider else "")
+               + (f" for {employer.slug}" if employer else "") + ".")
 
 
 @click.command("set-password")
@@ -218,15 +227,18 @@ def setup_slot(provider_slug, day, start) -> None:
 @click.option("--name", required=True)
 @click.option("--place", required=True, help="Place id or name, e.g. finnsnes")
 @click.option("--rooms", default=1, show_default=True)
+@click.option("--seats", type=int, default=None, help="Learners one room seats (default: no limit but each "
+                                                       "course's max group).")
 @click.option("--address", default="")
 @click.option("--open", "openings", required=True, help="e.g. 'mon-thu 16:00-22:00; sat 09:00-16:00'")
 @command_context
-def setup_venue(provider_slug, name, place, rooms, address, openings) -> None:
+def setup_venue(provider_slug, name, place, rooms, seats, address, openings) -> None:
     """Add a venue."""
     from ..services.setup import save_venue
 
     venue = _save(save_venue, _provider(provider_slug), {"name": name, "place": place, "rooms": rooms,
-                                                         "address": address, "openings": openings})
+                                                         "seats": seats, "address": address,
+                                                         "openings": openings})
     click.echo(f"Added venue {venue.slug}.")
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import role_required
+from ..db import db
 from ..coordinators.attendance import local_today
 from ..i18n import LANGUAGES
 from ..models import LEVELS, Learner
@@ -102,6 +103,8 @@ def learner_merge(learner_id: int):
     try:
         staff_learners.merge_learners(row, duplicate, current_user, request.form.get("reason", ""))
     except staff_learners.MergeError as error:
+        if db.session.get(Learner, learner_id) is None:  # this very record was merged away meanwhile
+            return render_template("error.html", title=_("Learners"), message=str(error)), 409
         flash(str(error), "error")
         return render_template("providers/learner.html", view=staff_learners.staff_view(row, local_today())), 400
     flash(_("The two records are now one."), "info")

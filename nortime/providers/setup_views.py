@@ -106,6 +106,8 @@ def venue_fields():
         {"name": "address", "label": _l("Address"), "type": "text"},
         {"name": "place", "label": _l("Place"), "type": "select", "choices": _places()},
         {"name": "rooms", "label": _l("Rooms (sessions at the same time)"), "type": "number"},
+        {"name": "seats", "label": _l("Seats per room"), "type": "number",
+         "help": _l("Leave empty when the room seats every course's largest group.")},
         {"name": "openings", "label": _l("Open"), "type": "textarea",
          "help": _l("One window per line: mon-thu 16:00-22:00, sat 09:00-16:00")},
     ]
@@ -137,7 +139,7 @@ def venue_edit(venue_id: int | None = None):
             return redirect(url_for("providers.venues"))
     elif venue is not None:
         values = {"name": venue.name, "address": venue.address, "place": venue.place_id, "rooms": venue.rooms,
-                  "openings": setup.format_windows(venue.openings)}
+                  "seats": venue.seats if venue.seats is not None else "", "openings": setup.format_windows(venue.openings)}
     else:
         values = {"rooms": 1, "openings": "mon-thu 16:00-22:00"}
     return _edit(_("Venue"), venue_fields(), values, errors, _("Save venue"))

@@ -93,10 +93,14 @@ def plan():
     provider = provider_or_404()
     term = term_or_404(provider)
     base = live_plan(provider, term)
+    locks_from = None
     if request.form.get("base") == "draft":
-        base = planning.draft_plan(provider, term) or base
+        # Minimal change means against the published plan, which learners were told; the draft adds its locks.
+        draft = planning.draft_plan(provider, term)
+        base, locks_from = (base, draft) if base is not None else (draft, None)
     try:
-        run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base),
+        run = start_run(provider, term, planning.build_problem(provider, term, base_plan=base,
+                                                                locks_from=locks_from),
                         time_limit=request.form.get("time_limit"), user_id=current_user.id)
     except BadTimeLimit as error:
         flash(str(error), "error")
@@ -279,28 +283,31 @@ def what_if():
     provider = provider_or_404()
     term = term_or_404(provider)
     base = planning.draft_plan(provider, term) or live_plan(provider, term)
-    if request.method == "POST":
-        change = {key: value for key, value in request.form.items() if key != "csrf_token"}
-        try:
-            problem = planning.what_if_problem(planning.build_problem(provider, term, base_plan=base), change)
-        except planning.PlanningError as error:
-            flash(str(error), "error")
-        else:
-            placed = review.figures(base).placed if base else None  # a head count, as the answer's
-            problem[APP_KEY] = {"baseline_placed": placed, "change": change}
-            try:
-                solve_run = start_run(provider, term, problem, purpose="what-if",
-                                      time_limit=request.form.get("time_limit"), user_id=current_user.id)
-            except BadTimeLimit as error:
-                flash(str(error), "error")
-                return render_template("providers/what_if.html", provider=provider, term=term, base=base,
-                                       levels=("A1", "A2", "B1", "B2", "C1"), places=_places()), 400
-            except RunBusy as busy:
-                flash(_("Another run is going on; wait for it to finish."), "error")
-                return redirect(url_for("providers.run", run_id=busy.run.id))
-            return redirect(url_for("providers.run", run_id=solve_run.id))
-    return render_template("providers/what_if.html", provider=provider, term=term, base=base,
-                           levels=("A1", "A2", "B1", "B2", "C1"), places=_places())
+
+    def page(status=200):
+        return render_template("providers/what_if.html", provider=provider, term=term, base=base,
+                               levels=("A1", "A2", "B1", "B2", "C1"), places=_places()), status
+
+    if request.method == "GET":
+        return page()
+    change = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    try:
+        problem = planning.what_if_problem(planning.build_problem(provider, term, base_plan=base), change)
+    except planning.PlanningError as error:  # a refused change is the visitor's to fix: 400, nothing stored
+        flash(str(error), "error")
+        return page(400)
+    placed = review.figures(base).placed if base else None  # a head count, as the answer's
+    problem[APP_KEY] = {"baseline_placed": placed, "change": change}
+    try:
+        solve_run = start_run(provider, term, problem, purpose="what-if",
+                              time_limit=request.form.get("time_limit"), user_id=current_user.id)
+    except BadTimeLimit as error:
+        flash(str(error), "error")
+        return page(400)
+    except RunBusy as busy:
+        flash(_("Another run is going on; wait for it to finish."), "error")
+        return redirect(url_for("providers.run", run_id=busy.run.id))
+    return redirect(url_for("providers.run", run_id=solve_run.id))
 
 
 def _places():

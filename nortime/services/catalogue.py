@@ -26,7 +26,11 @@ class MunicipalityOffer:
 
 def region_offer() -> list[MunicipalityOffer]:
     """Every municipality with its venues, the courses offered there and the published groups."""
-    venues = db.session.scalars(select(Venue).options(selectinload(Venue.place), selectinload(Venue.provider))).all()
+    from .planning import usable_venue
+
+    venues = [venue for venue in db.session.scalars(select(Venue).options(selectinload(Venue.place),
+                                                                           selectinload(Venue.provider)))
+              if usable_venue(venue)]
     courses = db.session.scalars(select(Course).options(selectinload(Course.venues))).all()
     published = db.session.scalars(
         of_live_plans(select(Group))
@@ -35,11 +39,13 @@ def region_offer() -> list[MunicipalityOffer]:
     offers: dict[int, VenueOffer] = {venue.id: VenueOffer(venue) for venue in venues}
     for course in courses:
         # A course without listed venues is offered at all of its provider's venues.
-        targets = course.venues or [v for v in venues if v.provider_id == course.provider_id]
+        targets = [v for v in course.venues if usable_venue(v)] or [v for v in venues
+                                                                     if v.provider_id == course.provider_id]
         for venue in targets:
             offers[venue.id].courses.append(course)
     for group in published:
-        offers[group.venue_id].groups.append(group)
+        if group.venue_id in offers:
+            offers[group.venue_id].groups.append(group)
     result = []
     for municipality in db.session.scalars(select(Municipality).order_by(Municipality.name)):
         here = [offer for offer in offers.values() if offer.venue.place.municipality_number == municipality.number]

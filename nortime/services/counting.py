@@ -28,8 +28,8 @@ from sqlalchemy.orm import selectinload
 
 from .count_tables import TOTAL, Column, CountTable, Row
 from ..db import db
-from ..models import (Attendance, Course, Group, Learner, Municipality, Place, Placement, Plan, Provider, Rota, Term,
-                      Unplacement, Venue)
+from ..models import (Attendance, Course, Employer, Group, Learner, Municipality, Place, Placement, Plan, Provider,
+                      Rota, Term, Unplacement, Venue)
 from .plans import current_live_plans
 from .timetable import group_sessions
 
@@ -51,6 +51,9 @@ class LearnerFacts:
     venue_id: int | None  # of their published group, when placed
     main_reason: str | None  # the first reason code, when not placed
     attending: bool
+    employer_id: int | None = None  # joined with an employer's code (issue 21)
+    team_id: int | None = None
+    employer_may_see: bool = False  # the worker consented to their employer seeing that they take part
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,12 @@ def learner_facts(plans: dict[int, Plan]) -> list[LearnerFacts]:
         .where(Unplacement.plan_id.in_(plan_ids)))}
     attending = set(db.session.scalars(select(Attendance.learner_id).where(Attendance.present.is_(True)).distinct()))
     rows = db.session.execute(
-        select(Learner.id, Learner.provider_id, Learner.level, Place.municipality_number, Rota.id, Rota.preset)
+        select(Learner.id, Learner.provider_id, Learner.level, Place.municipality_number, Rota.id, Rota.preset,
+               Learner.employer_id, Learner.team_id, Learner.employer_consent_at)
         .join(Place, Place.id == Learner.home_place_id).outerjoin(Rota, Rota.learner_id == Learner.id)
         .where(Learner.withdrawn_at.is_(None)))
     facts = []
-    for learner_id, provider_id, level, municipality, rota_id, preset in rows:
+    for learner_id, provider_id, level, municipality, rota_id, preset, employer_id, team_id, consent_at in rows:
         # Only the learner's own provider's published plan decides their status.
         own = (learner_id, plans[provider_id].id) if provider_id in plans else None
         status, venue_id, reason = "waiting", None, None
@@ -137,7 +141,7 @@ def learner_facts(plans: dict[int, Plan]) -> list[LearnerFacts]:
             status, reason = "not_placed", main_reason(unplaced[own])
         rota_type = "none" if rota_id is None else (preset or "custom")
         facts.append(LearnerFacts(learner_id, provider_id, municipality, level, rota_type, status, venue_id,
-                                  reason, learner_id in attending))
+                                  reason, learner_id in attending, employer_id, team_id, consent_at is not None))
     return facts
 
 
@@ -412,6 +416,16 @@ def consistent_tables(facts: list[LearnerFacts], municipality_names: dict[str, s
     if any(fact.provider_id is None for fact in facts):
         provider_labels[None] = _("No provider chosen")
     rota_types = sorted({fact.rota_type for fact in facts}, key=lambda rota: rota_label(rota))
+    # Employers and their sectors (issue 21): every employer gets a row, and so do people without one.
+    from .employers import sector_labels
+
+    employer_rows = db.session.execute(select(Employer.id, Employer.name, Employer.sector).order_by(Employer.name)).all()
+    employer_labels: dict = {employer_id: name for employer_id, name, _sector in employer_rows}
+    employer_labels[None] = _("No employer given")
+    sectors = {employer_id: sector for employer_id, _name, sector in employer_rows}
+    sector_labels_here: dict = {**{sector: label for sector, label in sector_labels().items()
+                                   if sector in set(sectors.values())}}
+    sector_labels_here[None] = _("No employer given")
     municipalities = dict(sorted(municipality_names.items(), key=lambda item: item[1]))
     region_hidden: set[str] = set()  # headline columns to hide
     not_placed_hidden: set[str] = set()  # municipality numbers whose "not placed" to hide
@@ -431,6 +445,10 @@ def consistent_tables(facts: list[LearnerFacts], municipality_names: dict[str, s
             "rota": breakdown_table("rota", _("Participants by work rota"), _("Work rota"), facts,
                                     lambda fact: fact.rota_type, {rota: rota_label(rota) for rota in rota_types},
                                     totals),
+            "employer": breakdown_table("employer", _("Participants by employer"), _("Employer"), facts,
+                                        lambda fact: fact.employer_id, employer_labels, totals),
+            "sector": breakdown_table("sector", _("Participants by sector"), _("Sector"), facts,
+                                      lambda fact: sectors.get(fact.employer_id), sector_labels_here, totals),
         }
         municipality_not_placed = {row for row, column in tables["municipality"].hidden if column == "not_placed"}
         tables["unplaced"] = unplaced_table(

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..db import db
-from ..models import Course, Group, Learner, Placement, Plan, Venue
+from ..models import Course, Group, Learner, Offer, Placement, Plan, Venue
 from .rota_days import clock_text
 
 SHARE_EPSILON = 1e-9  # shares are ratios of counts; compare them as the optimizer does
@@ -166,11 +166,21 @@ def group_fits(plan: Plan, learners: Sequence[Learner], group_ids: Iterable[int]
     return fits
 
 
-def seats_taken_by_group(plan: Plan) -> dict[int, int]:
-    """Each group's learners as the database has them now (groups with nobody are left out)."""
+def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[int, int]:
+    """Each group's learners as the database has them now, plus the seats open offers hold (groups with
+    nobody are left out); where `for_learner` holds an offer, only the learners count (`seats.seats_taken`)."""
+    from .seats import held_offers
+
     rows = db.session.execute(select(Placement.group_id, func.count()).where(Placement.plan_id == plan.id)
                               .group_by(Placement.group_id))
-    return {group_id: count for group_id, count in rows}
+    taken = {group_id: count for group_id, count in rows}
+    held = select(Offer.group_id, func.count()).where(Offer.plan_id == plan.id, held_offers())
+    own = set() if for_learner is None else set(db.session.scalars(
+        select(Offer.group_id).where(Offer.plan_id == plan.id, Offer.learner_id == for_learner, held_offers())))
+    for group_id, count in db.session.execute(held.group_by(Offer.group_id)):
+        if group_id not in own:
+            taken[group_id] = taken.get(group_id, 0) + count
+    return taken
 
 
 def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = None,
@@ -185,7 +195,7 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
     at_level = select(Group.id).join(Course, Course.id == Group.course_id).where(Group.plan_id == plan.id,
                                                                                 Course.level == learner.level)
     fits = group_fits(plan, [learner], db.session.scalars(at_level).all(), from_day=from_day)
-    taken = seats_taken_by_group(plan)
+    taken = seats_taken_by_group(plan, for_learner=learner.id)
     current = db.session.scalar(select(Placement.group_id).where(Placement.plan_id == plan.id,
                                                                  Placement.learner_id == learner.id))
     found = []

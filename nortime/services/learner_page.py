@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from .. import mail, sms
 from ..db import db
 from ..phones import e164_or_none
-from ..models import (Attendance, Group, Learner, Message, Placement, Plan, Unplacement, new_token,
+from ..models import (Attendance, Group, Learner, Message, Offer, Placement, Plan, Unplacement, new_token,
                       utcnow)
 from .attendance import attended_hours
 from .messages import queue_message
@@ -65,6 +65,41 @@ def status_of(learner: Learner) -> LearnerStatus:
     if unplaced is not None:
         return LearnerStatus("unplaced", plan, explanation=explain(unplaced.reasons or [], learner, plan))
     return LearnerStatus("waiting", plan)  # signed up after this plan was made
+
+
+def page_fingerprint(learner: Learner) -> str:
+    """A digest of everything of the learner's own that their page shows and that may change without the
+    feeds' cache version moving (an edit, a rota, busy days, attendance taken by a teacher in another
+    process; their offers and placement), and today's date (which term is current). Equal digests: the same page.
+
+    One query besides the learner's row, which the caller has just read.
+    """
+    import datetime as dt
+    import hashlib
+
+    from sqlalchemy import String, cast, literal, union_all
+
+    from ..models import BusyPeriod, Rota
+
+    def text_of(column):
+        return cast(column, String)
+
+    own_rows = union_all(
+        select(literal("rota").label("kind"), text_of(Rota.id).label("ident"), text_of(Rota.preset),
+               text_of(Rota.anchor), text_of(Rota.cycle)).where(Rota.learner_id == learner.id),
+        select(literal("busy"), text_of(BusyPeriod.id), text_of(BusyPeriod.start), text_of(BusyPeriod.end),
+               literal("")).where(BusyPeriod.learner_id == learner.id),
+        select(literal("attendance"), text_of(Attendance.id), text_of(Attendance.group_id),
+               text_of(Attendance.occurrence_date), text_of(Attendance.present))
+        .where(Attendance.learner_id == learner.id),
+        select(literal("offer"), text_of(Offer.id), text_of(Offer.group_id), text_of(Offer.state),
+               text_of(Offer.expires_at)).where(Offer.learner_id == learner.id),
+        select(literal("placement"), text_of(Placement.id), text_of(Placement.group_id),
+               text_of(Placement.misfit_since), literal("")).where(Placement.learner_id == learner.id),
+    ).order_by("kind", "ident")
+    facts = (tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
+             tuple(tuple(row) for row in db.session.execute(own_rows)), dt.date.today())
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 def rota_json(learner: Learner) -> dict | None:
@@ -127,8 +162,14 @@ def group_fit(learner: Learner, rota: dict | None, busy: list[dict], today=None)
 
 
 def withdraw(learner: Learner) -> None:
+    """The learner leaves the course list: their seat in the live plan and any offer held for them go to
+    the next waiting learner (recorded as a PlanChange "left")."""
+    from . import offers
+
     learner.withdrawn_at = utcnow()
+    freed = offers.learner_leaves(learner, "withdrew")
     db.session.commit()
+    offers.pass_on(freed)
 
 
 def come_back(learner: Learner) -> None:
@@ -153,6 +194,10 @@ def export_data(learner: Learner) -> dict:
             "consent_at": learner.consent_at.isoformat() if learner.consent_at else None,
             "created_at": learner.created_at.isoformat() if learner.created_at else None,
             "withdrawn_at": learner.withdrawn_at.isoformat() if learner.withdrawn_at else None,
+            "employer": learner.employer.name if learner.employer else None,
+            "team": learner.team.name if learner.team else None,
+            "employer_may_see_since": (learner.employer_consent_at.isoformat()
+                                       if learner.employer_consent_at else None),
         },
         "rota": None if learner.rota is None else {
             "preset": learner.rota.preset, "start": learner.rota.anchor.isoformat(), "cycle": learner.rota.cycle},
@@ -163,6 +208,9 @@ def export_data(learner: Learner) -> dict:
         "not_placed": [{"plan": u.plan_id, "reasons": u.reasons} for u in unplaced],
         "attendance": [{"group": a.group_id, "date": a.occurrence_date.isoformat(), "present": a.present}
                        for a in attendance],
+        "offers": [{"plan": o.plan_id, "group": o.group.key, "state": o.state, "offered_at": o.created_at.isoformat(),
+                    "until": o.expires_at.isoformat()}
+                   for o in db.session.scalars(select(Offer).where(Offer.learner_id == learner.id).order_by(Offer.id))],
         "messages": [{"kind": m.kind, "channel": m.channel, "to": m.recipient, "state": m.state,
                       "queued_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None}
                      for m in db.session.scalars(select(Message).where(Message.learner_id == learner.id)

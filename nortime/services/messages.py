@@ -21,6 +21,7 @@ Kinds and their values:
     reminder   course, venue, start (datetime)
     restored   course, venue, day (date), time (text "HH:MM")   (a cancellation or move undone)
     no_longer_fits  course, venue                          (a changed rota or details rule the group out)
+    rota       team (name), day (date)   (the team's rota changes from that day; issue 21)
 Dates and times are local (the term's zone); `session_at` (aware or UTC) marks a
 message about a session that starts soon, which may break quiet hours.
 
@@ -44,7 +45,7 @@ from ..models import Learner
 from ..outbox import add_messages
 from .session_reasons import reason_text
 
-KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored", "no_longer_fits")
+KINDS = ("link", "placed", "joined", "offer", "cancelled", "moved", "reminder", "restored", "no_longer_fits", "rota")
 
 
 def labels() -> dict[str, str]:
@@ -52,7 +53,8 @@ def labels() -> dict[str, str]:
     return {"link": _("personal link"), "placed": _("placement"), "joined": _("joined a group"),
             "offer": _("offer of a seat"), "cancelled": _("cancelled session"), "moved": _("moved session"),
             "reminder": _("reminder"), "restored": _("session as planned"),
-            "no_longer_fits": _("group no longer fits"), "email": _("E-mail"),
+            "no_longer_fits": _("group no longer fits"), "rota": _("team's new rota"),
+            "email": _("E-mail"),
             "sms": _("SMS"), "queued": _("waiting"),
             "sending": _("sending"), "sent": _("sent"), "failed": _("failed")}
 
@@ -95,6 +97,9 @@ def sms_text(kind: str, values: dict) -> str:
                  link=values["link"])
     if kind == "no_longer_fits":
         return _("Your course group no longer fits your rota: %(link)s", link=values["link"])
+    if kind == "rota":
+        return _("New work rota from %(day)s. See your course: %(link)s",
+                 day=_short_day(values["day"]), link=values["link"])
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 
@@ -153,6 +158,13 @@ def email_text(kind: str, name: str, values: dict) -> tuple[str, str]:
                   "fits you. You keep your place for now. Your personal page shows the groups that do fit, "
                   "and you can move to one of them there: %(link)s\n",
                   name=name, course=values["course"], venue=values["venue"], link=link))
+    if kind == "rota":
+        day = format_date(values["day"], "full")
+        return (_("New rota for %(team)s from %(day)s", team=values["team"], day=day),
+                _("Hello %(name)s,\n\nYour employer has changed the work rota of %(team)s from %(day)s. "
+                  "We have put the new rota on your page and checked your course times against it.\n"
+                  "If your own shifts differ, change them there: %(link)s\n", name=name, team=values["team"],
+                  day=day, link=link))
     raise ValueError(f"message kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 

@@ -110,10 +110,18 @@ def learner_json(learner: Learner) -> dict:
     return entry
 
 
+def usable_venue(venue: Venue) -> bool:
+    """The provider's own venue, or an employer's workplace room the provider accepted (issue 21)."""
+    return venue.employer_id is None or venue.accepted_at is not None
+
+
 def venue_json(venue: Venue) -> dict:
-    return {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
-            "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
-                     for window in venue.openings]}
+    entry = {"id": venue.slug, "name": venue.name, "place": venue.place_id, "rooms": venue.rooms,
+             "open": [{"days": _days(window.days), "from": clock_text(window.opens), "to": clock_text(window.closes)}
+                      for window in venue.openings]}
+    if venue.seats is not None:
+        entry["seats"] = venue.seats
+    return entry
 
 
 def course_json(course: Course) -> dict:
@@ -122,7 +130,7 @@ def course_json(course: Course) -> dict:
              "min_group": course.min_group, "max_group": course.max_group,
              "min_attendance": course.min_attendance}
     if course.venues:  # none listed means every venue of the provider
-        entry["venues"] = [venue.slug for venue in course.venues]
+        entry["venues"] = [venue.slug for venue in course.venues if usable_venue(venue)]
     return entry
 
 
@@ -170,14 +178,44 @@ def current_json(plan: Plan | None, learner_keys: set[str], slot_labels: set[tup
     return {"groups": groups, "locked": locked}
 
 
+def with_locks_of(current: dict, other: dict) -> dict:
+    """`current` (the published plan's) with the locked groups and learners of `other` (a draft's), as staff left them.
+
+    A re-run of a draft while a plan is published keeps the published plan, which is what learners
+    were told, and not the draft, whose changes would otherwise count as the status quo (issue 15).
+    A locked draft group replaces the published group of its key; a locked learner sits in their
+    draft group, which takes the draft's slots, venue and teacher (they were locked in on those).
+    """
+    groups = {entry["id"]: dict(entry, learners=list(entry["learners"])) for entry in current["groups"]}
+    fixed = set(other["locked"]) | {key for entry in other["groups"] if entry.get("locked")
+                                    for key in entry["learners"]}
+    for entry in groups.values():
+        entry["learners"] = [key for key in entry["learners"] if key not in fixed]
+    for entry in other["groups"]:
+        mine = [key for key in entry["learners"] if key in fixed]
+        kept = groups.get(entry["id"])
+        if entry.get("locked") or (mine and kept is None):
+            groups[entry["id"]] = dict(entry, learners=mine)
+        elif mine:
+            kept.update({field: entry[field] for field in ("course", "venue", "slots")})
+            kept.pop("teacher", None)
+            kept.update({"teacher": entry["teacher"]} if "teacher" in entry else {})
+            kept["learners"] += mine
+    placed = {key for entry in groups.values() for key in entry["learners"]}
+    locked = sorted((set(current["locked"]) | set(other["locked"])) & placed, key=lambda key: (learner_id(key) or 0, key))
+    return {"groups": [entry for entry in groups.values() if entry["learners"] or entry.get("locked")],
+            "locked": locked}
+
+
 def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Mapping] = (),
-                  base_plan: Plan | None | bool = True) -> dict:
+                  base_plan: Plan | None | bool = True, locks_from: Plan | None = None) -> dict:
     """The solver problem for `provider`'s `term`, straight from the database.
 
     `extra_learners` are learner JSON dicts not stored yet (a sign-up preview);
     their ids must not start with "L" followed by digits only.
     `base_plan` is the plan to keep stable (`current`): by default the published
     plan; pass a draft to re-run it with minimal changes, or None for a fresh start.
+    `locks_from`: a draft whose locked groups and learners join `base_plan`'s (`with_locks_of`).
     """
     if base_plan is True:
         base_plan = live_plan(provider, term)
@@ -185,9 +223,11 @@ def build_problem(provider: Provider, term: Term, *, extra_learners: Iterable[Ma
     learners = [learner_json(learner) for learner in active_learners(provider)]
     learners += [dict(extra) for extra in extra_learners]
     problem["learners"] = learners
-    problem["current"] = current_json(base_plan or None, {entry["id"] for entry in learners},
-                                      {(slot["day"], slot["start"]) for slot in problem["slots"]},
-                                      {course["id"] for course in problem["courses"]})
+    known = ({entry["id"] for entry in learners}, {(slot["day"], slot["start"]) for slot in problem["slots"]},
+             {course["id"] for course in problem["courses"]})
+    problem["current"] = current_json(base_plan or None, *known)
+    if locks_from is not None and locks_from is not base_plan:
+        problem["current"] = with_locks_of(problem["current"], current_json(locks_from, *known))
     return problem
 
 
@@ -203,7 +243,8 @@ def problem_frame(provider: Provider, term: Term, *, teachers: bool = True, venu
     places = db.session.scalars(select(Place).order_by(Place.id)).all()
     travel = db.session.scalars(select(TravelTime).order_by(TravelTime.from_place_id, TravelTime.to_place_id)).all()
     courses = [course for course in (provider.courses if courses is None else courses) if course.term_id == term.id]
-    venues = provider.venues if venues is None else list(venues)
+    # A workplace room is usable once a provider accepted it; a group's own venue (`venues`) is always kept.
+    venues = [venue for venue in provider.venues if usable_venue(venue)] if venues is None else list(venues)
     slots = [{"day": slot.day, "start": clock_text(slot.start)} for slot in
              sorted(term.slots, key=lambda slot: (WEEKDAYS.index(slot.day), slot.start))]
     return {

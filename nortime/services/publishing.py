@@ -128,6 +128,9 @@ def publish(plan: Plan, *, notify: bool = True, user_id: int | None = None) -> P
     except Exception:
         db.session.rollback()
         raise
+    from .offers import plan_published
+
+    plan_published(plan)  # seats the optimizer left free go to the waiting list
     return plan
 
 

@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from sqlalchemy import String, cast, delete, or_, select
 
 from ..db import db
-from ..models import Attendance, FeedToken, Learner, Message, Placement, Plan, PlanChange, SolveRun, Term, Unplacement, utcnow
+from ..models import Attendance, FeedToken, Learner, Message, Offer, Placement, Plan, PlanChange, SolveRun, Term, Unplacement, utcnow
 from .planning import learner_key
 
 _DROP = object()
@@ -84,18 +84,22 @@ def erase_learners(learners: Iterable[Learner]) -> int:
     learners = list(learners)
     if not learners:
         return 0
+    from . import offers
+
     ids = [learner.id for learner in learners]
     now = utcnow()
+    freed = [seat for learner in learners for seat in offers.learner_leaves(learner, "deleted")]
     for token in db.session.scalars(select(FeedToken).where(FeedToken.learner_id.in_(ids))):
         token.revoked_at = token.revoked_at or now
         token.learner_id = None
     # Rows that point at the learner without an ORM cascade (SQLite does not enforce ON DELETE).
-    for model in (Placement, Unplacement, Attendance, PlanChange, Message):
+    for model in (Placement, Unplacement, Attendance, PlanChange, Message, Offer):
         db.session.execute(delete(model).where(model.learner_id.in_(ids)))
     scrub_solve_runs({learner_key(learner_id) for learner_id in ids})
     for learner in learners:
         db.session.delete(learner)
     db.session.commit()
+    offers.pass_on(freed)
     return len(ids)
 
 

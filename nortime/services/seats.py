@@ -1,7 +1,9 @@
 """Seats: the one way a learner is put into a group, so that no group ever holds more than it may.
 
 Every path that places a learner by hand or on request (a staff move, a late
-joiner, an accepted offer, an import) calls `seat_learner`. It counts the
+joiner, an accepted offer, an import) calls `seat_learner`. A seat held by an
+open offer (services/offers.py) counts as taken for everyone but the learner it
+is held for. It counts the
 group's learners only after taking a lock on the group's row
 (`plans.lock_row`), so two requests for the last seat never both get it, on
 PostgreSQL or SQLite. The optimizer's own placements come in whole through
@@ -14,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import db
-from ..models import Group, Learner, Placement, PlanChange, Unplacement
+from ..models import Group, Learner, Offer, Placement, PlanChange, Unplacement, utcnow
 from .planning import fit_problems, placing_problems
 from .plans import lock_row
 
@@ -30,21 +32,36 @@ class GroupFull(SeatError):
 
 
 def seat_limit(group: Group) -> int:
-    """How many learners the group may hold: its course's `max_group`.
+    """How many learners the group may hold: its course's `max_group`, or its venue's `seats` when fewer.
 
-    Rooms carry no seat count in the data model yet; when they do, the smaller
-    of the two belongs here, and every check that counts seats follows.
+    The same limit as the optimizer's (`solver.problem.Problem.max_group`), so a
+    learner who joins by hand never gets a seat a re-plan would have to take away.
     """
-    return group.course.max_group
+    seats = group.venue.seats
+    return group.course.max_group if seats is None else min(group.course.max_group, seats)
 
 
-def seats_taken(group: Group) -> int:
-    """The group's learners as the database has them now."""
-    return db.session.scalar(select(func.count()).select_from(Placement).where(Placement.group_id == group.id))
+def held_offers(now=None):
+    """SQL condition: an offer that still holds its seat (open and not expired)."""
+    return (Offer.state == "open") & (Offer.expires_at > (now or utcnow()))
 
 
-def free_seats(group: Group) -> int:
-    return max(0, seat_limit(group) - seats_taken(group))
+def seats_taken(group: Group, *, for_learner: int | None = None) -> int:
+    """The group's learners as the database has them now, plus the seats held by open offers.
+
+    For `for_learner` holding an open offer for this group, only the learners count: the
+    offer is their claim to a seat, and when staff lowered the group's size after offers
+    went out, the holders who answer first get the seats that are left.
+    """
+    placed = db.session.scalar(select(func.count()).select_from(Placement).where(Placement.group_id == group.id))
+    held = select(func.count()).select_from(Offer).where(Offer.group_id == group.id, held_offers())
+    if for_learner is not None and db.session.scalar(held.where(Offer.learner_id == for_learner)):
+        return placed
+    return placed + db.session.scalar(held)
+
+
+def free_seats(group: Group, *, for_learner: int | None = None) -> int:
+    return max(0, seat_limit(group) - seats_taken(group, for_learner=for_learner))
 
 
 def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str = "", override: bool = False,
@@ -80,7 +97,7 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
         db.session.refresh(plan)
         if plan.status not in SEATABLE:
             raise SeatError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
-        taken = seats_taken(group)
+        taken = seats_taken(group, for_learner=learner.id)
         if taken >= seat_limit(group):
             raise GroupFull(_("Capacity: the group is full (%(n)d of %(max)d).", n=taken, max=seat_limit(group)))
         current = db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
@@ -98,6 +115,13 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
         db.session.add(PlanChange(plan_id=plan.id, kind="seated", group_id=group.id, from_group_id=from_group,
                                   learner_id=learner.id, override=bool(fit) and override, reason=reason[:300],
                                   created_by_id=by))
+        # Their open offers in this plan are answered by this seat: accepted here, withdrawn elsewhere.
+        released = [] if from_group is None else [from_group]
+        for offer in db.session.scalars(select(Offer).where(Offer.plan_id == plan.id, Offer.learner_id == learner.id,
+                                                            Offer.state == "open")):
+            offer.state, offer.answered_at = ("accepted" if offer.group_id == group.id else "withdrawn"), utcnow()
+            if offer.group_id != group.id:
+                released.append(offer.group_id)
         if notify and plan.status == "published":
             from .enrollment import queue_joined
 
@@ -111,4 +135,8 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
         raise
     db.session.expire(group, ["placements"])
     db.session.expire(plan, ["unplaced"])
+    if released and plan.status == "published":
+        from .offers import offer_seats
+
+        offer_seats(plan, released)  # the seat they left, or held for them elsewhere, goes to the next
     return placement

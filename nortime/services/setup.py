@@ -27,6 +27,7 @@ from ..models import (
     CandidateSlot,
     ClosedDate,
     Course,
+    Group,
     Learner,
     Place,
     Provider,
@@ -285,12 +286,22 @@ def remove_slot(slot: CandidateSlot) -> None:
 
 
 def save_venue(provider: Provider, values: Mapping, venue: Venue | None = None) -> Venue:
-    """values: name, address, place, rooms, openings ("mon-thu 16:00-22:00; sat 09:00-16:00")."""
+    """values: name, address, place, rooms, seats (optional), openings ("mon-thu 16:00-22:00; sat 09:00-16:00")."""
     errors: dict[str, str] = {}
     name = _text(errors, "name", values.get("name"))
     address = _text(errors, "address", values.get("address"), required=False, limit=200)
     place = _place(errors, "place", values.get("place"))
     rooms = _int(errors, "rooms", values.get("rooms") or 1, 1, 50)
+    seats = values.get("seats")
+    seats = None if seats is None or not str(seats).strip() else _int(errors, "seats", seats, 1, 500)
+    if seats is not None:
+        # A room that seats fewer than a course's smallest group could never hold it: the optimizer refuses it.
+        for course in provider.courses:
+            if seats < course.min_group and (not course.venues or venue in course.venues):
+                errors["seats"] = _("%(course)s needs at least %(n)d learners in a group: give at least %(n)d "
+                                    "seats, or take this venue off the course.", course=course.name,
+                                    n=course.min_group)
+                break
     try:
         windows = parse_windows(values.get("openings", ""))
         if not windows:
@@ -302,7 +313,7 @@ def save_venue(provider: Provider, values: Mapping, venue: Venue | None = None) 
     if venue is None:
         venue = Venue(provider=provider, slug=unique_slug(Venue, f"{provider.slug}-{name}"))
         db.session.add(venue)
-    venue.name, venue.address, venue.place_id, venue.rooms = name, address, place.id, rooms
+    venue.name, venue.address, venue.place_id, venue.rooms, venue.seats = name, address, place.id, rooms, seats
     venue.openings = [VenueOpening(days=",".join(days), opens=start, closes=end) for days, start, end in windows]
     db.session.commit()
     return venue
@@ -332,6 +343,8 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
                              known=", ".join(own) or "-")
     if errors:
         raise SetupError(errors)
+    raised = course is not None and largest > course.max_group
+    lowered = course is not None and largest < course.max_group
     if course is None:
         course = Course(provider=provider, term=term, slug=unique_slug(Course, f"{provider.slug}-{name}"))
         db.session.add(course)
@@ -339,6 +352,14 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
     course.min_group, course.max_group, course.min_attendance = smallest, largest, attendance / 100
     course.venues = [own[slug] for slug in chosen]
     db.session.commit()
+    if raised or lowered:  # more seats in its published groups go to the waiting list; fewer end offers
+        from .offers import capacity_lowered, capacity_raised
+
+        groups = list(db.session.scalars(select(Group.id).where(Group.course_id == course.id)))
+        if raised:
+            capacity_raised(groups)
+        else:
+            capacity_lowered(groups)
     return course
 
 
@@ -425,14 +446,28 @@ def _rows(text: str, required: tuple[str, ...], report: ImportReport):
     text = text.lstrip("\ufeff")
     header = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(header))
-    headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error:
+        report.rejected.append((1, [_unreadable_line()]))
+        return []
     reader.fieldnames = headers
     report.missing_columns = [name for name in required if name not in headers]
     if report.missing_columns:
         return []
-    return [(line, {key: (value or "").strip() for key, value in row.items() if key})
-            for line, row in enumerate(reader, start=2) if any((value or "").strip() for value in row.values()
-                                                                 if isinstance(value, str))]
+    rows, line = [], 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                rows.append((line, {key: (value or "").strip() for key, value in row.items() if key}))
+    except csv.Error:  # a cell over csv.field_size_limit(), mostly an unclosed quote: the rest cannot be read
+        report.rejected.append((line + 1, [_unreadable_line()]))
+    return rows
+
+
+def _unreadable_line() -> str:
+    return _("this line cannot be read: a cell is longer than %(limit)d characters; check that every quote (\") "
+             "is closed", limit=csv.field_size_limit())
 
 
 def learner_details(errors: dict, values: Mapping, default_language: str = "") -> tuple:

@@ -487,6 +487,9 @@ def create_learner(draft: Mapping, nonce: str) -> tuple[Learner, bool]:
     apply_about(learner, draft["about"])
     rota = draft.get("rota") or {}
     apply_rota(learner, rota.get("rota"), rota.get("method"), draft.get("busy") or [])
+    from .employers import apply_join  # employers builds team rotas with this module's builders
+
+    apply_join(learner, draft.get("join"))
     db.session.add(learner)
     try:
         db.session.commit()

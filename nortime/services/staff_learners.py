@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..db import db
-from ..models import (Attendance, FeedToken, Group, Learner, LearnerEdit, Message, Placement, PlanChange,
+from ..models import (Attendance, FeedToken, Group, Learner, LearnerEdit, Message, Offer, Placement, PlanChange,
                       Provider, Unplacement, User)
 from .learner_page import status_of
 from .rota_days import weeks_from
@@ -35,8 +35,7 @@ class PlanColumns:
     unplacement: type
 
 
-# Each status is one line: its label and the condition a learner meets. Issue 15's "offered" is
-# added here the same way.
+# Each status is one line: its label and the condition a learner meets.
 STATUSES: dict[str, tuple] = {
     "new": (_l("New since the plan"),
             lambda c: and_(Learner.withdrawn_at.is_(None), c.placement.id.is_(None), c.unplacement.id.is_(None))),
@@ -44,6 +43,7 @@ STATUSES: dict[str, tuple] = {
     "placed": (_l("Placed"), lambda c: and_(Learner.withdrawn_at.is_(None), c.placement.id.isnot(None))),
     "unplaced": (_l("Not placed"), lambda c: and_(Learner.withdrawn_at.is_(None), c.unplacement.id.isnot(None))),
     "withdrawn": (_l("Withdrawn"), lambda c: Learner.withdrawn_at.isnot(None)),
+    "offered": (_l("Offered a seat"), lambda c: and_(Learner.withdrawn_at.is_(None), _holds_offer())),
     "misfit": (_l("No longer fits"), lambda c: and_(Learner.withdrawn_at.is_(None),
                                                     c.placement.misfit_since.isnot(None))),
     "duplicate": (_l("Possible duplicates"), lambda c: and_(Learner.withdrawn_at.is_(None), _has_namesake_contact())),
@@ -61,6 +61,12 @@ def _same_person(other):
                 func.lower(other.name) == func.lower(Learner.name),
                 or_(func.lower(other.email) == func.lower(Learner.email),
                     func.replace(other.phone, " ", "") == func.replace(Learner.phone, " ", "")))
+
+
+def _holds_offer():
+    from .seats import held_offers
+
+    return exists().where(Offer.learner_id == Learner.id, held_offers())
 
 
 def _has_namesake_contact():
@@ -130,21 +136,23 @@ def list_learners(provider: Provider, query: str = "", status: str = "", sort: s
     rows = db.session.execute(
         base.with_only_columns(Learner.id, Learner.name, Learner.email, Learner.phone, Learner.level,
                                Learner.home_place_id, Learner.created_at, Learner.withdrawn_at,
-                               columns.placement.id, columns.unplacement.id, Group.key,
+                               columns.placement.id, columns.unplacement.id, Group.key, _holds_offer(),
                                columns.placement.misfit_since)
         .outerjoin(Group, Group.id == columns.placement.group_id)
         .order_by(*SORTS[sort][1]).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return LearnerList([ListRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _status(r[7], r[8], r[9], r[11]), r[10])
+    return LearnerList([ListRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _status(r[7], r[8], r[9], r[11], r[12]), r[10])
                         for r in rows], total, page, pages, query, status, sort)
 
 
-def _status(withdrawn_at, placement_id, unplacement_id, misfit_since=None) -> str:
+def _status(withdrawn_at, placement_id, unplacement_id, offered=False, misfit_since=None) -> str:
     if withdrawn_at is not None:
         return "withdrawn"
     if misfit_since is not None:
         return "misfit"
     if placement_id is not None:
         return "placed"
+    if offered:
+        return "offered"
     if unplacement_id is not None:
         return "unplaced"
     return "new"
@@ -204,6 +212,17 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise MergeError(_("Say why the records are the same person (kept in the log)."))
+    keep_id, duplicate_id = keep.id, duplicate.id
+    # Take the provider's row for writing before reading anything (as a CSV import does), so that merges of
+    # this provider's learners run one after the other on SQLite and PostgreSQL; then look again whether
+    # both records are still there (another merge may have folded one of them away meanwhile).
+    db.session.execute(update(Provider).where(Provider.id == keep.provider_id).values(name=Provider.name))
+    still_there = set(db.session.scalars(select(Learner.id).where(Learner.id.in_((keep_id, duplicate_id)))))
+    if still_there != {keep_id, duplicate_id}:
+        db.session.rollback()
+        raise MergeError(_("One of the two records was merged or deleted meanwhile; look at the list again."))
+    db.session.expire(keep)
+    db.session.expire(duplicate)
     kept_plans = set(db.session.scalars(select(Placement.plan_id).where(Placement.learner_id == keep.id)))
     kept_plans |= set(db.session.scalars(select(Unplacement.plan_id).where(Unplacement.learner_id == keep.id)))
     for model in (Placement, Unplacement):
@@ -216,6 +235,8 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
             db.session.delete(record)
         else:
             record.learner_id = keep.id
+    # Seats held for the duplicate are let go (the cron's `offers` run passes them on).
+    db.session.execute(delete(Offer).where(Offer.learner_id == duplicate.id))
     for model in (LearnerEdit, FeedToken, Message, PlanChange):  # their history moves with them
         db.session.execute(update(model).where(model.learner_id == duplicate.id).values(learner_id=keep.id))
     filled = {}

@@ -120,3 +120,61 @@ def test_signing_up_twice_is_flagged(demo_app, providers, make_user, login, clie
         provider_id = first.provider_id
     login(make_user("provider_staff", provider=provider_id))
     assert ids <= set(listed_ids(client.get("/provider/learners?status=duplicate").data))
+
+
+def _staff_client(app, staff):
+    """A browser of its own, logged in as `staff`: several members of staff at once."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"], session["lang"] = str(staff.id), True, "en"
+    return client
+
+
+def test_two_duplicates_merged_into_one_record_at_once_leave_it_one_placement(demo_app, providers, staff):
+    """Each merge reads where the kept record is placed, then moves the duplicate's placement: under a lock."""
+    from .conftest import in_threads
+
+    plan_id = publish_demo_plan(demo_app)
+    with demo_app.app_context():
+        placed = db.session.scalars(select(Placement).where(Placement.plan_id == plan_id)
+                                    .order_by(Placement.id)).all()[:2]
+        first, second = (placement.learner_id for placement in placed)
+    keep = twin(demo_app, first)  # a third record, not in the plan
+
+    def merge(duplicate):
+        client = _staff_client(demo_app, staff)
+        return lambda: client.post(f"/provider/learners/{keep}/merge",
+                                   data={"duplicate": duplicate, "reason": "The same person, says the office"}).status_code
+
+    results = in_threads(demo_app, merge(first), merge(second))
+    assert results == [302, 302], results
+    with demo_app.app_context():
+        assert db.session.get(Learner, first) is None and db.session.get(Learner, second) is None
+        assert db.session.scalar(select(func.count()).select_from(Placement).where(
+            Placement.plan_id == plan_id, Placement.learner_id == keep)) == 1
+        assert db.session.scalar(select(func.count()).select_from(LearnerEdit).where(
+            LearnerEdit.learner_id == keep, LearnerEdit.action == "merge")) == 2
+
+
+def test_crossed_merges_of_the_same_two_records_keep_exactly_one(demo_app, providers, staff):
+    """Two members of staff merge A into B and B into A at the same moment: one wins, the other is told."""
+    from .conftest import in_threads
+
+    plan_id = publish_demo_plan(demo_app)
+    with demo_app.app_context():
+        first = db.session.scalars(select(Placement.learner_id).where(Placement.plan_id == plan_id)).first()
+    second = twin(demo_app, first, phone="+47 99 88 77 66")
+
+    def merge(keep, duplicate):
+        client = _staff_client(demo_app, staff)
+        return lambda: client.post(f"/provider/learners/{keep}/merge",
+                                   data={"duplicate": duplicate, "reason": "Signed up twice"})
+
+    results = in_threads(demo_app, merge(first, second), merge(second, first))
+    statuses = sorted(response.status_code for response in results)
+    assert statuses[0] == 302 and 400 <= statuses[1] < 500, statuses
+    with demo_app.app_context():
+        left = [learner_id for learner_id in (first, second) if db.session.get(Learner, learner_id) is not None]
+        assert len(left) == 1
+        assert db.session.scalar(select(Placement.learner_id).where(Placement.plan_id == plan_id,
+                                                                    Placement.learner_id.in_((first, second)))) == left[0]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import (Group, Learner, Message, Placement, Plan, Provider, Rota, TravelTime, WEEKDAYS,
+from nortime.models import (Group, Learner, Message, Offer, Placement, Plan, Provider, Rota, TravelTime, WEEKDAYS,
                             utcnow)
 from nortime.services import planning, publishing, signup
 from nortime.services.enrollment import enrollment_of, join, openings, recheck_placement, waiting_order
@@ -423,3 +423,62 @@ def test_many_joins_at_once_never_overfill_a_group(demo_app, week_5):
         assert db.session.scalar(select(func.count()).select_from(Placement)
                                  .where(Placement.group_id == group_id)) == limit
     assert issubclass(GroupFull, SeatError)
+
+
+
+def test_the_kept_personal_page_follows_seats_held_by_another_worker_and_offers_made_to_her(
+        demo_app, week_5, client, monkeypatch):
+    """The personal page is built once and kept (issue 16's page speed). Its join list and offers are not
+    the learner's own rows: a seat held for someone else by another worker (no commit in this process)
+    must still drop the group from the kept page, and an offer made to her must show on hers."""
+    from sqlalchemy import insert
+
+    from nortime.feeds import cache
+
+    monkeypatch.setattr(cache, "STAMP_SECONDS", 0.0)  # look at the database stamp on every request
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        group.course.max_group = len(group.placements) + 1  # one free seat
+        db.session.commit()
+        ewa, ola = _late_joiner(group, name="Ewa Kowalska"), _late_joiner(group, name="Ola Nowak")
+        ewa_token, ola_token, ewa_id, group_id, plan_id = (ewa.access_token, ola.access_token, ewa.id, group.id,
+                                                           plan.id)
+    join_button = f'name="group_id" value="{group_id}"'
+    for _ in range(2):  # built, then kept
+        assert join_button in client.get(f"/me/{ola_token}?lang=en").data.decode()
+        assert "A seat is free for you" not in client.get(f"/me/{ewa_token}?lang=en").data.decode()
+    with demo_app.app_context():  # the offer as another process writes it: no ORM event in this one
+        now = utcnow()
+        db.session.execute(insert(Offer).values(plan_id=plan_id, group_id=group_id, learner_id=ewa_id,
+                                                state="open", created_at=now, expires_at=now + dt.timedelta(hours=48)))
+        db.session.commit()
+        offer_id = db.session.scalar(select(Offer.id).where(Offer.learner_id == ewa_id))
+    assert f'id="offer-{offer_id}-title"' in client.get(f"/me/{ewa_token}?lang=en").data.decode()
+    assert join_button not in client.get(f"/me/{ola_token}?lang=en").data.decode()  # the held seat was the last
+
+
+def test_an_employers_new_team_rota_re_checks_each_workers_group(demo_app, week_5):
+    """Issue 21 through issue 15: the team's new season reaches the worker through save_rota, so her group
+    is re-checked: an evening rota rules it out, she is told, and staff see her as "no longer fits"."""
+    from nortime.services import employers
+
+    demo_app.config["MAIL_SERVER"] = "smtp.example.no"  # queued only: no worker runs under TESTING
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        learner = _late_joiner(group)
+        join(learner, group.id)
+        employer = employers.create_employer("Testfabrikken", group.venue.place_id, "fish")
+        days = {"start": plan.term.first_day.isoformat(), "cycle": [[["07:00", "15:00"]] for _ in range(7)]}
+        team = employers.create_team(employer, "Dag", {"method": "custom", "rota": days, "answers": {}})
+        learner.team_id = team.id
+        db.session.commit()
+        assert employers.change_team_rota(team, {"method": "custom", "rota": days, "answers": {}}, week_5) == 1
+        assert db.session.scalar(select(Placement.misfit_since).where(Placement.learner_id == learner.id)) is None
+        evenings = {"start": plan.term.first_day.isoformat(), "cycle": [[["14:00", "22:00"]] for _ in range(7)]}
+        assert employers.change_team_rota(team, {"method": "custom", "rota": evenings, "answers": {}}, week_5) == 1
+        placement = db.session.scalar(select(Placement).where(Placement.learner_id == learner.id))
+        assert placement.misfit_since is not None and placement.group_id == group.id
+        kinds = sorted(db.session.scalars(select(Message.kind).where(Message.learner_id == learner.id)))
+        assert "no_longer_fits" in kinds and "rota" in kinds

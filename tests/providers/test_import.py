@@ -157,3 +157,23 @@ def test_two_imports_of_the_same_file_at_once_add_each_person_once(app, provider
     assert errors == []
     with app.test_request_context():
         assert count() == 4
+
+
+@pytest.mark.parametrize("broken", ['Ola Nordmann,ola@example.org,finnsnes,"A1\n' + "x" * 200_000 + "\n",
+                                    "Ola Nordmann,ola@example.org,finnsnes," + "x" * 200_000 + "\n"])
+def test_a_cell_beyond_the_csv_readers_limit_is_a_rejected_line_not_a_crash(app, provider_id, make_user, login,
+                                                                            broken):
+    """An unclosed quote (or a huge cell) makes one field of the rest of the file; it is said, nothing stored."""
+    text = "name,email,home,level\nKari Nilsen,kari@example.org,finnsnes,A1\n" + broken
+    with app.test_request_context("/?lang=en"):
+        provider = db.session.get(Provider, provider_id)
+        report = setup.import_csv(provider, "learners", text)
+        assert [line for line, _ in report.rejected] == [3] and report.imported == 0 and count() == 0
+        assert "quote" in report.rejected[0][1][0]
+        in_header = setup.import_csv(provider, "learners", '"name' + "x" * 200_000 + "\n")
+        assert [line for line, _ in in_header.rejected] == [1] and count() == 0
+    client = in_english(login(make_user("provider_staff", provider=provider_id)))
+    response = client.post("/provider/import", data={"kind": "learners", "text": text, "confirm": "1"})
+    assert response.status_code < 500 and "line 3" in response.get_data(as_text=True).lower()
+    with app.test_request_context():
+        assert count() == 0

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from nortime.db import db
 from nortime.models import Group, Learner, Placement, Plan, PlanChange, Provider
 from nortime.services import planning, publishing
-from nortime.services.seats import SeatError, free_seats, seat_learner
+from nortime.services.seats import SeatError, free_seats, seat_learner, seat_limit
 
 from .conftest import allow_small_groups, hand_solution, in_threads
 
@@ -23,8 +23,13 @@ def _draft(members: int | None = None) -> int:
     return plan.id
 
 
-def _one_seat_left(group) -> None:
-    group.course.max_group = len(group.placements) + 1
+def _one_seat_left(group, limit_by: str = "course") -> None:
+    """One seat left: by the course's max_group, or (issue 16) by the room's seats below it."""
+    if limit_by == "room":
+        group.course.max_group = len(group.placements) + 5
+        group.venue.seats = len(group.placements) + 1
+    else:
+        group.course.max_group = len(group.placements) + 1
     db.session.commit()
 
 
@@ -32,14 +37,16 @@ def _count(group_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Placement).where(Placement.group_id == group_id))
 
 
-def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, staff):
+@pytest.mark.parametrize("limit_by", ["course", "room"])
+def test_seven_concurrent_moves_into_the_last_seat_seat_exactly_one(demo_app, staff, limit_by):
     with demo_app.test_request_context("/?lang=en"):
         plan = db.session.get(Plan, _draft())
         group = plan.groups[0]
-        _one_seat_left(group)
+        _one_seat_left(group, limit_by)
         movers = [u.learner_id for u in plan.unplaced if u.learner.level == group.course.level][:7]
         assert len(movers) == 7
-        group_id, limit = group.id, group.course.max_group
+        group_id, limit = group.id, len(group.placements) + 1
+        assert seat_limit(group) == limit
 
     def move(learner_id):
         def job():

@@ -42,7 +42,7 @@ def test_a_term_set_up_from_scratch_with_commands_can_be_planned(app, runner, tm
     for day in ("mon", "wed", "tue", "thu"):
         _cli(runner, "setup", "slot", "--provider", "senja-vo", "--day", day, "--start", "18:00")
     _cli(runner, "setup", "venue", "--provider", "senja-vo", "--name", "Finnsnes skole", "--place", "finnsnes",
-         "--open", "mon-thu 16:00-22:00")
+         "--seats", "3", "--open", "mon-thu 16:00-22:00")
     _cli(runner, "setup", "course", "--provider", "senja-vo", "--name", "Norsk A2", "--level", "A2",
          "--min-group", "3", "--min-attendance", "50")
     _cli(runner, "setup", "teacher", "--provider", "senja-vo", "--name", "Kari Nilsen", "--home", "finnsnes",
@@ -64,6 +64,8 @@ def test_a_term_set_up_from_scratch_with_commands_can_be_planned(app, runner, tm
         assert dt.date(2027, 3, 29) in closed  # Easter Monday
         plan = live_plan(provider, term)
         assert sum(len(group.placements) for group in plan.groups) >= 3
+        # The room seats 3 (--seats): no group there holds the fourth learner (issue 16).
+        assert all(group.venue.seats == 3 and len(group.placements) <= 3 for group in plan.groups)
 
 
 def test_bad_setup_input_names_each_field(app, runner):
@@ -75,6 +77,10 @@ def test_bad_setup_input_names_each_field(app, runner):
         with pytest.raises(setup.SetupError) as error:
             setup.save_venue(provider, {"name": "", "place": "atlantis", "rooms": "0", "openings": "mon 22:00-16:00"})
         assert set(error.value.errors) == {"name", "place", "rooms", "openings"}
+        with pytest.raises(setup.SetupError) as error:
+            setup.save_venue(provider, {"name": "Dyrøy", "place": "brostadbotn", "seats": "0",
+                                        "openings": "mon 16:00-20:00"})
+        assert set(error.value.errors) == {"seats"}
         term = setup.save_term(provider, {"name": "Vår", "first_day": "2027-01-11", "last_day": "2027-06-11"})
         with pytest.raises(setup.SetupError) as error:
             setup.save_course(provider, term, {"name": "A2", "level": "A9", "sessions_per_week": "8",
@@ -152,7 +158,7 @@ def test_the_setup_pages_save_and_show_field_errors(app, region_provider, make_u
                                                     "openings": "mon-thu 16:00-22:00"})
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
     assert client.post("/provider/venues/new", data={"name": "Finnsnes skole", "place": "finnsnes", "rooms": "2",
-                                                     "openings": "mon-thu 16:00-22:00\nsat 09:00-16:00"}).status_code == 302
+                                                     "seats": "6", "openings": "mon-thu 16:00-22:00\nsat 09:00-16:00"}).status_code == 302
     assert client.post("/provider/teachers/new", data={"name": "Kari", "home": "finnsnes", "levels": ["A1", "A2"],
                                                        "max_sessions_per_week": "6",
                                                        "available": "mon-fri 16:00-22:00"}).status_code == 302
@@ -169,6 +175,7 @@ def test_the_setup_pages_save_and_show_field_errors(app, region_provider, make_u
         assert (course.min_attendance, [v.slug for v in course.venues]) == (0.8, [slug])
         venue = db.session.scalar(select(Venue))
         assert [o.days for o in venue.openings] == ["mon,tue,wed,thu", "sat"]
+        assert venue.seats == 6
         assert _learners() == 0
     client.post("/provider/import", data={"kind": "learners", "text": LEARNERS_CSV + BAD_ROWS, "import_valid": "1",
                                            "confirm": "1"})

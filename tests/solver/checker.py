@@ -63,6 +63,11 @@ class World:
     def venue_travel(self, home, venue_id):
         return self.travel(home, self.venues[venue_id]["place"])
 
+    def group_limit(self, course, venue_id):
+        """Learners one group may hold: the course's max_group, or the room's seats when fewer."""
+        seats = self.venues.get(venue_id, {}).get("seats")
+        return course["max_group"] if seats is None else min(course["max_group"], seats)
+
     def course_venues(self, course):
         return course.get("venues") or list(self.venues)
 
@@ -209,8 +214,8 @@ def violations(problem, solution):
         if g.get("sessions") != expected_sessions:
             bad.append(f"{gid}: sessions {g.get('sessions')} but the term has {expected_sessions}")
         size = len(g["learners"])
-        if not course["min_group"] <= size <= course["max_group"]:
-            bad.append(f"{gid}: {size} learners outside {course['min_group']}..{course['max_group']}")
+        if not course["min_group"] <= size <= w.group_limit(course, g["venue"]):
+            bad.append(f"{gid}: {size} learners outside {course['min_group']}..{w.group_limit(course, g['venue'])}")
         teacher = w.teachers.get(g.get("teacher"))
         if teacher is None:
             bad.append(f"{gid}: no teacher")
@@ -356,7 +361,7 @@ def reason_violations(problem, solution):
             elif code == "group_full" and "group" in det:
                 g = groups.get(det["group"])
                 course = g and w.courses[g["course"]]
-                ok = (bool(g) and len(g["learners"]) >= course["max_group"]
+                ok = (bool(g) and len(g["learners"]) >= w.group_limit(course, g["venue"])
                       and w.suits(learner, course, g["venue"], group_slots(g)))
             elif code == "group_full":
                 # Every room of the venue is taken at one of the suggested slots.
