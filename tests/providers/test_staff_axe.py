@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from nortime.db import db
-from nortime.models import Group, Learner, Placement, Plan, SolveRun
+from nortime.models import Group, Learner, Placement, Plan, SolveRun, Venue
 
 from ..coordinators.test_axe import browser, open_page, violations  # noqa: F401  (browser is a fixture)
 from .test_publish_preview import make_draft
@@ -37,11 +37,12 @@ def pages(demo_app, staff, login):
         run_id = db.session.scalar(select(Plan.solve_run_id).where(Plan.id == draft_id))
         group_id = placement.group_id
         learner_id = learner.id
+        venue_id = db.session.scalar(select(Venue.id).where(Venue.seats.is_not(None)))   # with its seat count
     client = login(staff)
     return client, [f"/provider/learners", f"/provider/learners?status=placed&sort=newest",
                     f"/provider/learners/{learner_id}", f"/provider/learners/{learner_id}/edit",
                     f"/provider/plans/{draft_id}/publish", f"/provider/runs/{run_id}",
-                    f"/provider/groups/{group_id}/sessions", f"/provider/import",
+                    f"/provider/groups/{group_id}/sessions", f"/provider/import", f"/provider/venues/{venue_id}",
                     f"/coordinator/attendance/group/{group_id}", f"/coordinator/attendance/group/{group_id}/print"]
 
 
