@@ -37,7 +37,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..models import Group, Learner, Offer, Placement, Plan, PlanChange, utcnow
-from .plans import is_live, live_plans, lock_row
+from .plans import is_live, live_plans, lock_row, of_live_plans
 from .seats import SeatError, held_offers, seat_learner, seat_limit, seats_taken
 
 # Waiting learners whose fit is computed in one batch: a small first batch (most seats go to one of the
@@ -371,8 +371,8 @@ def learner_leaves(learner: Learner, reason: str) -> list[tuple[Plan, int]]:
     """
     freed = []
     keep_name = reason != "deleted"  # a deleted learner leaves no trace in the record
-    for placement in db.session.scalars(select(Placement).join(Plan, Plan.id == Placement.plan_id)
-                                        .where(Placement.learner_id == learner.id, Plan.status == "published")):
+    for placement in db.session.scalars(select(Placement).where(
+            Placement.learner_id == learner.id, Placement.group_id.in_(of_live_plans(select(Group.id))))):
         freed.append((placement.group.plan, placement.group_id))
         db.session.add(PlanChange(plan_id=placement.plan_id, kind="left", from_group_id=placement.group_id,
                                   learner_id=learner.id if keep_name else None, reason=reason))
@@ -395,8 +395,8 @@ def pass_on(freed: list[tuple[Plan, int]]) -> None:
 def capacity_raised(group_ids: Iterable[int]) -> None:
     """A course's `max_group` grew: offer the new seats of its groups in live plans."""
     by_plan: dict[int, list[int]] = {}
-    for group_id, plan_id in db.session.execute(select(Group.id, Group.plan_id).join(Plan, Plan.id == Group.plan_id)
-                                                .where(Group.id.in_(list(group_ids)), Plan.status == "published")):
+    for group_id, plan_id in db.session.execute(of_live_plans(select(Group.id, Group.plan_id))
+                                                .where(Group.id.in_(list(group_ids)))):
         by_plan.setdefault(plan_id, []).append(group_id)
     for plan_id, ids in by_plan.items():
         offer_seats(db.session.get(Plan, plan_id), ids)
@@ -406,8 +406,7 @@ def capacity_lowered(group_ids: Iterable[int]) -> int:
     """A course's `max_group` shrank: offers that now hold more seats than a live group has left end, newest
     first (commits). Returns how many ended."""
     ended = 0
-    groups = db.session.scalars(select(Group).join(Plan, Plan.id == Group.plan_id)
-                                .where(Group.id.in_(list(group_ids)), Plan.status == "published")
+    groups = db.session.scalars(of_live_plans(select(Group)).where(Group.id.in_(list(group_ids)))
                                 .order_by(Group.id)).all()
     try:
         for group in groups:

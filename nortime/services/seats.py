@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import db
 from ..models import Group, Learner, Offer, Placement, PlanChange, Unplacement, utcnow
 from .planning import fit_problems, placing_problems
-from .plans import lock_row
+from .plans import is_live, lock_row
 
 SEATABLE = ("draft", "published")
 
@@ -122,7 +122,7 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
             offer.state, offer.answered_at = ("accepted" if offer.group_id == group.id else "withdrawn"), utcnow()
             if offer.group_id != group.id:
                 released.append(offer.group_id)
-        if notify and plan.status == "published":
+        if notify and is_live(plan):
             from .enrollment import queue_joined
 
             queue_joined(plan, group, learner)
@@ -135,7 +135,7 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
         raise
     db.session.expire(group, ["placements"])
     db.session.expire(plan, ["unplaced"])
-    if released and plan.status == "published":
+    if released and is_live(plan):
         from .offers import offer_seats
 
         offer_seats(plan, released)  # the seat they left, or held for them elsewhere, goes to the next
