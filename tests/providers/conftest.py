@@ -127,6 +127,22 @@ def allow_small_groups(provider, minimum: int = 1) -> None:
     db.session.commit()
 
 
+def hand_draft(members: int | None = None, groups: int = 3) -> int:
+    """A draft plan of the demo's mtvo, made by hand: a group for each of `groups` courses (small groups
+    allowed), `members` learners each (None: as many as fit). Returns its id."""
+    from nortime.db import db
+    from nortime.models import Provider
+    from nortime.services import planning
+
+    provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
+    allow_small_groups(provider)
+    term = planning.current_term(provider)
+    problem = planning.build_problem(provider, term)
+    plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=groups, members=members))
+    db.session.commit()
+    return plan.id
+
+
 @pytest.fixture
 def providers(demo_app):
     """(mtvo, fu-nord) ids."""

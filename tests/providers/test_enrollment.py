@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import (Group, Learner, Message, Offer, Placement, Plan, Provider, Rota, TravelTime, WEEKDAYS,
+from nortime.models import (Group, Learner, Message, Offer, Placement, Plan, Rota, TravelTime, WEEKDAYS,
                             utcnow)
 from nortime.services import planning, publishing, signup
 from nortime.services.enrollment import enrollment_of, join, openings, recheck_placement, waiting_order
 from nortime.services.fitting import group_fits
 from nortime.services.seats import GroupFull, SeatError
 
-from .conftest import allow_small_groups, hand_solution, in_english, in_threads
+from .conftest import hand_draft, in_english, in_threads
 
 WEEK_5 = dt.date(2027, 2, 8)  # the demo's term starts on Monday 11 January 2027
 
@@ -31,13 +31,7 @@ def week_5(monkeypatch):
 
 def _published(members: int = 3) -> int:
     """A published plan of mtvo with a group for each of three courses, `members` learners each."""
-    provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
-    allow_small_groups(provider)
-    term = planning.current_term(provider)
-    problem = planning.build_problem(provider, term)
-    plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=3, members=members))
-    db.session.commit()
-    return publishing.publish(plan, notify=False).id
+    return publishing.publish(db.session.get(Plan, hand_draft(members)), notify=False).id
 
 
 def _cycle(evening_on: dict[int, int] | None = None, weeks: int = 3) -> list:

@@ -12,23 +12,18 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import Group, Learner, Message, Offer, Placement, Plan, PlanChange, Provider
-from nortime.services import offers, planning, publishing
+from nortime.models import Group, Learner, Message, Offer, Placement, Plan, PlanChange
+from nortime.services import offers, publishing
 from nortime.services.enrollment import waiting_query
 from nortime.services.fitting import group_fits
 from nortime.services.seats import free_seats, seat_learner, seats_taken
 
-from .conftest import allow_small_groups, hand_solution, in_english, in_threads
+from .conftest import hand_draft, in_english, in_threads
 
 
 def _published(members: int = 3, full: bool = True) -> int:
     """mtvo's plan, published: three groups of `members` learners; `full`: max_group is what they hold."""
-    provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
-    allow_small_groups(provider)
-    term = planning.current_term(provider)
-    problem = planning.build_problem(provider, term)
-    plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=3, members=members))
-    db.session.commit()
+    plan = db.session.get(Plan, hand_draft(members))
     if full:
         for group in plan.groups:
             group.course.max_group = len(group.placements)

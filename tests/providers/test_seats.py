@@ -5,22 +5,15 @@ import pytest
 from sqlalchemy import func, select
 
 from nortime.db import db
-from nortime.models import Group, Learner, Placement, Plan, PlanChange, Provider
+from nortime.models import Group, Learner, Placement, Plan, PlanChange
 from nortime.services import planning, publishing
 from nortime.services.seats import SeatError, free_seats, seat_learner, seat_limit
 
-from .conftest import allow_small_groups, hand_solution, in_threads
+from .conftest import hand_draft, in_threads
 
 
 def _draft(members: int | None = None) -> int:
-    """A draft of mtvo with a group for each of three courses (small groups allowed)."""
-    provider = db.session.scalar(select(Provider).where(Provider.slug == "mtvo"))
-    allow_small_groups(provider)
-    term = planning.current_term(provider)
-    problem = planning.build_problem(provider, term)
-    plan = planning.plan_from_solution(provider, term, problem, hand_solution(problem, groups=3, members=members))
-    db.session.commit()
-    return plan.id
+    return hand_draft(members)
 
 
 def _one_seat_left(group, limit_by: str = "course") -> None:
