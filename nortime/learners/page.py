@@ -117,7 +117,7 @@ def edit_about(token):
         fit = signup.save_about(learner, signup.about_answers(form))
         flash(_("Your details are saved."), "success")
         if fit is not None and not fit.fits:
-            flash(saved_fit_sentence(fit), "error")
+            flash(group_fit_sentence(fit, saved=True), "error")
         return redirect(url_for("learners.me", token=token))
     return render_template("learners/about.html", form=form, step=None, flow=Flow("edit", token, learner.id),
                            action=url_for("learners.edit_about", token=token), learner=learner), \
@@ -150,36 +150,30 @@ def edit_check(token):
         flow.clear()
         flash(_("Your rota is saved. The next plan uses it."), "success")
         if fit is not None:
-            flash(saved_fit_sentence(fit), "success" if fit.fits else "error")
+            flash(group_fit_sentence(fit, saved=True), "success" if fit.fits else "error")
         return redirect(url_for("learners.me", token=token))
     return render_check(flow, draft, form, step=None, learner=learner)
 
 
-def group_fit_sentence(fit) -> str:
-    """Whether her group still fits a changed rota, in one sentence with the shares."""
+def group_fit_sentence(fit, saved: bool = False) -> str:
+    """Whether her group still fits a changed rota (`fitting.GroupFit`), in one sentence with the shares:
+    before saving (the rota preview) or, with `saved`, after."""
     from flask_babel import format_percent
 
+    share, needed = format_percent(fit.share), format_percent(fit.min_share)
     if fit.fits:
         return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
-                 share=format_percent(fit.share), needed=format_percent(fit.min_share))
+                 share=share, needed=needed)
+    if saved:
+        return _("Your group no longer fits: you can come to %(share)s of its coming lessons, and %(needed)s are "
+                 "needed. You keep your place for now; your page shows the groups that fit.",
+                 share=share, needed=needed)
     return _("With this rota you can come to only %(share)s of your group's coming lessons, and %(needed)s are "
              "needed. You keep your place for now; once you save, your page shows the groups that fit.",
-             share=format_percent(fit.share), needed=format_percent(fit.min_share))
+             share=share, needed=needed)
 
 
 bp.add_app_template_global(group_fit_sentence, "group_fit_sentence")
-
-
-def saved_fit_sentence(fit) -> str:
-    """After a saved change: whether her group still fits (`fitting.GroupFit`), in one sentence."""
-    from flask_babel import format_percent
-
-    if fit.fits:
-        return _("Your group still fits your rota: you can come to %(share)s of its coming lessons (%(needed)s needed).",
-                 share=format_percent(fit.share), needed=format_percent(fit.min_share))
-    return _("Your group no longer fits: you can come to %(share)s of its coming lessons, and %(needed)s are needed. "
-             "You keep your place for now; your page shows the groups that fit.",
-             share=format_percent(fit.share), needed=format_percent(fit.min_share))
 
 
 @bp.route("/me/<token>/withdraw", methods=["GET", "POST"])
