@@ -172,6 +172,7 @@ class StaffView:
     weeks: list
     edits: list[LearnerEdit]
     duplicates: list[Learner]
+    offers: list  # offers.OpenOffer: seats held for them now (issue 15)
 
 
 def staff_view(learner: Learner, today: dt.date) -> StaffView:
@@ -180,7 +181,9 @@ def staff_view(learner: Learner, today: dt.date) -> StaffView:
     weeks = weeks_from(rota.cycle, rota.anchor, today, 4) if rota is not None else weeks_from([], today, today, 4)
     edits = list(db.session.scalars(select(LearnerEdit).where(LearnerEdit.learner_id == learner.id)
                                     .order_by(LearnerEdit.at.desc(), LearnerEdit.id.desc())))
-    return StaffView(learner, status_of(learner), weeks, edits, possible_duplicates(learner))
+    from .offers import open_offers
+
+    return StaffView(learner, status_of(learner), weeks, edits, possible_duplicates(learner), open_offers(learner))
 
 
 def possible_duplicates(learner: Learner) -> list[Learner]:

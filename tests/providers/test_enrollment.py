@@ -261,6 +261,8 @@ def test_a_rota_change_that_rules_her_group_out_is_flagged_told_and_listed_for_s
     assert export["placements"][0]["no_longer_fits_since"]
     staff_page = in_english(login(staff)).get("/provider/learners?status=misfit").data.decode()
     assert name in staff_page and "No longer fits" in staff_page
+    learner_page = in_english(login(staff)).get(f"/provider/learners/{learner_id}").data.decode()
+    assert 'id="misfit"' in learner_page and "No longer fits since" in learner_page
     with demo_app.test_request_context("/?lang=en"):
         learner = db.session.get(Learner, learner_id)
         assert signup.save_rota(learner, None, None, []).fits

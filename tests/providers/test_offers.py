@@ -308,6 +308,17 @@ def test_the_staff_list_shows_who_holds_an_offer(demo_app, staff):
         assert {row.id for row in found.rows} == holders and {row.status for row in found.rows} == {"offered"}
 
 
+
+def test_a_learners_staff_page_shows_the_seat_held_for_them(demo_app, staff, login):
+    with demo_app.test_request_context("/?lang=en"):
+        _published(members=2, full=False)
+        offer = db.session.scalar(select(Offer).where(Offer.state == "open").order_by(Offer.id))
+        offer_id, learner_id, key = offer.id, offer.learner_id, offer.group.key
+    page = in_english(login(staff)).get(f"/provider/learners/{learner_id}").data.decode()
+    assert f'id="offer-{offer_id}"' in page and "A seat is held for this learner in" in page and key in page
+    assert f"#waiter-{learner_id}" in page  # the groups that fit them, on 'New since the plan'
+
+
 def test_what_a_calendar_client_sees_when_a_seat_is_taken(demo_app):
     """A seat changes who is in a group, not the group's events: no SEQUENCE moves. The joiner's feed gains
     the group's series at the SEQUENCE the other members already have; their feeds stay byte-identical."""
