@@ -47,6 +47,17 @@ def _group_with_waiters(plan: Plan, at_least: int = 2) -> Group:
     pytest.skip("no group with enough fitting waiting learners in the demo")
 
 
+def _first_offer_after_a_withdrawal() -> tuple[Plan, Group, int, int]:
+    """The published plan, a full group with two fitting waiters (ids, in line), and one of its learners
+    withdrawn: the first in line now holds an offer."""
+    from nortime.services.learner_page import withdraw
+
+    plan = db.session.get(Plan, _published())
+    group = _group_with_waiters(plan)
+    first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+    withdraw(group.placements[0].learner)
+    return plan, group, first, second
+
 def _open(learner_id: int) -> list[Offer]:
     return list(db.session.scalars(select(Offer).where(Offer.learner_id == learner_id, Offer.state == "open")))
 
@@ -137,12 +148,7 @@ def test_the_hold_time_is_configurable_and_a_lapsed_offer_goes_to_the_next(demo_
 def test_decline_on_the_personal_page_passes_the_seat_on(demo_app):
     _csrf_free(demo_app)
     with demo_app.test_request_context("/?lang=en"):
-        plan = db.session.get(Plan, _published())
-        group = _group_with_waiters(plan)
-        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
-        from nortime.services.learner_page import withdraw
-
-        withdraw(group.placements[0].learner)
+        plan, group, first, second = _first_offer_after_a_withdrawal()
         offer_id = _open(first)[0].id
     client, token = _learner_client(demo_app, first)
     page = client.get(f"/me/{token}")
@@ -375,12 +381,7 @@ def test_the_offer_message_is_in_the_learners_language_with_their_link(demo_app)
 def test_an_offer_accepted_too_late_is_refused_and_passed_on(demo_app):
     _csrf_free(demo_app)
     with demo_app.test_request_context("/?lang=en"):
-        plan = db.session.get(Plan, _published())
-        group = _group_with_waiters(plan)
-        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
-        from nortime.services.learner_page import withdraw
-
-        withdraw(group.placements[0].learner)
+        plan, group, first, second = _first_offer_after_a_withdrawal()
         offer = _open(first)[0]
         offer.expires_at = dt.datetime(2020, 1, 1)
         db.session.commit()
@@ -411,12 +412,7 @@ def test_an_offer_that_no_longer_fits_is_refused_with_the_reason_and_passed_on(d
 
     _csrf_free(demo_app)
     with demo_app.test_request_context("/?lang=en"):
-        plan = db.session.get(Plan, _published())
-        group = _group_with_waiters(plan)
-        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
-        from nortime.services.learner_page import withdraw
-
-        withdraw(group.placements[0].learner)
+        plan, group, first, second = _first_offer_after_a_withdrawal()
         offer_id = _open(first)[0].id
         # Since the offer, they told us they are away the whole term.
         term = plan.term
