@@ -311,7 +311,7 @@ def accept(learner: Learner, offer_id: int) -> Placement:
     group, plan = offer.group, offer.group.plan
     try:
         # The same seat and "joined" confirmation as the personal page's Join (enrollment.queue_joined).
-        placement = seat_learner(group, learner, by=None, reason="offer", notify=True)
+        placement = seat_learner(group, learner, by=None, reason="offer", notify=True, offer_id=offer_id)
     except SeatError as error:
         # The seat is gone (staff lowered the group's size and another holder answered first), or the
         # group no longer suits them (e.g. a new rota): either way the offer ends, and a seat left goes on.
@@ -339,9 +339,17 @@ def seats_left_for(offer: Offer) -> int:
 def decline(learner: Learner, offer_id: int) -> None:
     """Say no to the offer; the seat goes to the next waiting learner it fits."""
     offer = _own_offer(learner, offer_id)
-    offer.state, offer.answered_at = "declined", utcnow()
     group_id, plan = offer.group_id, offer.group.plan
-    db.session.commit()
+    try:
+        lock_row(Group, group_id)  # as an acceptance does: the two answers to one offer never interleave
+        if db.session.scalar(select(Offer.state).where(Offer.id == offer_id)) != "open":
+            raise OfferError(_("This offer is no longer open: it was answered or withdrawn."))
+        db.session.execute(update(Offer).where(Offer.id == offer_id).values(state="declined", answered_at=utcnow()))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.expire(offer)
     offer_seats(plan, [group_id])
 
 

@@ -65,7 +65,7 @@ def free_seats(group: Group, *, for_learner: int | None = None) -> int:
 
 
 def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str = "", override: bool = False,
-                 lock: bool = True, notify: bool = False) -> Placement:
+                 lock: bool = True, notify: bool = False, offer_id: int | None = None) -> Placement:
     """Put `learner` into `group` (out of any other group of the same plan) and commit; SeatError says why not.
 
     `group` belongs to a draft or to the live plan. The group must suit the learner
@@ -73,7 +73,9 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
     then needs a `reason`. A full group is never overridden. `by` is the acting user's id
     (None for the learner themself or a job); `lock` keeps the learner in the group on a
     re-run of the plan. The change is recorded as a PlanChange (who, when, what, why). `notify`
-    queues the "joined" confirmation (a published plan only) in the same transaction.
+    queues the "joined" confirmation (a published plan only) in the same transaction. `offer_id`: the
+    seat is an offer being accepted, and the offer must still be open once the group is locked (a decline
+    of the same offer takes that lock too).
     """
     plan = group.plan
     reason = (reason or "").strip()
@@ -97,6 +99,8 @@ def seat_learner(group: Group, learner: Learner, *, by: int | None, reason: str 
         db.session.refresh(plan)
         if plan.status not in SEATABLE:
             raise SeatError(_("Only a draft can be adjusted; this plan is %(status)s.", status=plan.status))
+        if offer_id is not None and db.session.scalar(select(Offer.state).where(Offer.id == offer_id)) != "open":
+            raise SeatError(_("This offer is no longer open: it was answered or withdrawn."))
         taken = seats_taken(group, for_learner=learner.id)
         if taken >= seat_limit(group):
             raise GroupFull(_("Capacity: the group is full (%(n)d of %(max)d).", n=taken, max=seat_limit(group)))

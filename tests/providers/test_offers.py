@@ -378,6 +378,32 @@ def test_the_offer_message_is_in_the_learners_language_with_their_link(demo_app)
         assert "Miejsce" in message.subject or "miejsce" in message.body.lower()
 
 
+
+def test_an_offer_declined_while_it_is_being_accepted_is_not_also_accepted(demo_app, monkeypatch):
+    """Accept and decline of one offer at the same moment (two tabs): the decline commits after the accept
+    looked at the offer and before it took the seat. The accept must then refuse, not place the learner
+    beside a "declined" offer whose seat has gone to the next in line."""
+    from sqlalchemy import update
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan, group, first, second = _first_offer_after_a_withdrawal()
+        offer_id, group_id = _open(first)[0].id, group.id
+        learner = db.session.get(Learner, first)
+        real_own_offer = offers._own_offer
+
+        def declined_meanwhile(learner, offer_id):
+            offer = real_own_offer(learner, offer_id)
+            with db.engine.begin() as other:  # the other tab's request, on its own connection
+                other.execute(update(Offer).where(Offer.id == offer_id).values(state="declined"))
+            return offer
+
+        monkeypatch.setattr(offers, "_own_offer", declined_meanwhile)
+        with pytest.raises(offers.SeatError, match="no longer open"):
+            offers.accept(learner, offer_id)
+        assert db.session.scalar(select(func.count()).select_from(Placement).where(
+            Placement.learner_id == first, Placement.group_id == group_id)) == 0
+        assert db.session.scalar(select(Offer.state).where(Offer.id == offer_id)) == "declined"
+
 def test_an_offer_accepted_too_late_is_refused_and_passed_on(demo_app):
     _csrf_free(demo_app)
     with demo_app.test_request_context("/?lang=en"):
