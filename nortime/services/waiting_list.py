@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..models import Group, Learner, Offer, Plan, PlanChange, Provider, Unplacement, User
+from .enrollment import waiting_query
 from .fitting import GroupFit, group_fits, seats_taken_by_group
 from .offers import load_learners, refresh
 from .plans import current_live_plan
@@ -54,10 +55,7 @@ def waiting(provider: Provider, page: int = 1) -> WaitingPage:
         selectinload(Group.course), selectinload(Group.venue), selectinload(Group.slots)).order_by(Group.key)))
     taken = seats_taken_by_group(plan)
     free = {group.id: max(0, seat_limit(group) - taken.get(group.id, 0)) for group in groups}
-    # In waiting order (as offers are made); a learner holding an offer is listed too.
-    ids_query = (select(Learner.id).where(Learner.provider_id == provider.id, Learner.withdrawn_at.is_(None),
-                                          ~Learner.id.in_(_placed(plan)))
-                 .order_by(Learner.priority.desc(), Learner.created_at, Learner.id))
+    ids_query = waiting_query(plan)  # in waiting order; a learner holding an offer is listed too
     total = db.session.scalar(select(func.count()).select_from(ids_query.subquery()))
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -75,12 +73,6 @@ def waiting(provider: Provider, page: int = 1) -> WaitingPage:
         fitting.sort(key=lambda item: (-item[1].share, item[1].travel_minutes, item[0].key))
         waiters.append(Waiter(learner, learner.id not in unplaced, fitting, held.get(learner.id)))
     return WaitingPage(plan, waiters, groups, free, total, page, pages)
-
-
-def _placed(plan: Plan):
-    from ..models import Placement
-
-    return select(Placement.learner_id).where(Placement.plan_id == plan.id)
 
 
 @dataclass(frozen=True)
