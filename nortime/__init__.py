@@ -92,7 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
         from .auth import session_is_current
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdecimal() else None
         return user if user is not None and user.active and session_is_current(user) else None
 
     @app.context_processor

@@ -389,11 +389,11 @@ def refresh(run: SolveRun) -> SolveRun:
                 db.session.refresh(run)  # it may have finished properly just now
                 if run.status in ACTIVE:
                     verdict = f"the worker process ended (exit code {process.exitcode}) before the solve finished"
-        elif ident.isdigit() and not _pid_alive(int(ident)):
+        elif ident.isdecimal() and not _pid_alive(int(ident)):
             verdict = "the worker process is gone"
     elif kind == "cli":
         host, _, pid = ident.rpartition(":")
-        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+        if host == socket.gethostname() and pid.isdecimal() and not _pid_alive(int(pid)):
             db.session.refresh(run)  # it may have finished properly just now
             if run.status in ACTIVE:
                 verdict = "the command that ran it is gone"

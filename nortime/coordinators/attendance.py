@@ -75,7 +75,7 @@ def session(group_id: int, day: str):
         abort(404)
     status = 200
     if request.method == "POST":
-        ticked = {int(value) for value in request.form.getlist("present") if value.isdigit()}
+        ticked = {int(value) for value in request.form.getlist("present") if value.isdecimal()}
         try:
             result = service.record_attendance(group, date, ticked, current_user)
         except service.AttendanceError as error:

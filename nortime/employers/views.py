@@ -53,7 +53,7 @@ def rota_methods() -> list[tuple[str, str]]:
 
 def custom_weeks() -> int:
     raw = request.values.get("weeks", "1")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= signup.MAX_CUSTOM_WEEKS else 1
+    return int(raw) if raw.isdecimal() and 1 <= int(raw) <= signup.MAX_CUSTOM_WEEKS else 1
 
 
 @bp.after_request
@@ -242,7 +242,7 @@ def workplace():
         try:
             if provider is None:
                 raise service.EmployerError(_("provider: choose the course provider to offer the room to"))
-            rooms = int(form.get("rooms", "")) if form.get("rooms", "").isdigit() else 0
+            rooms = int(form.get("rooms", "")) if form.get("rooms", "").isdecimal() else 0
             service.offer_workplace(employer, provider, form.get("name", ""), form.get("place", ""), rooms,
                                     [(form.getlist("days"), form.get("opens", ""), form.get("closes", ""))],
                                     form.get("address", ""))

@@ -99,7 +99,7 @@ def join(token):
         abort(400)
     group_id = request.form.get("group_id", "")
     try:
-        enrollment.join(learner, int(group_id) if group_id.isdigit() else None)
+        enrollment.join(learner, int(group_id) if group_id.isdecimal() else None)
     except SeatError as error:
         message = _("Someone else took the last seat in this group just now.") if isinstance(error, GroupFull) \
             else str(error)

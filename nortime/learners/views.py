@@ -172,14 +172,14 @@ def rota_custom(flow: Flow, learner=None):
         return back
     answers = custom_start(flow, learner)
     raw_weeks = request.values.get("weeks") or answers.get("weeks") or "1"
-    weeks = int(raw_weeks) if str(raw_weeks).isdigit() and 1 <= int(raw_weeks) <= signup.MAX_CUSTOM_WEEKS else 1
+    weeks = int(raw_weeks) if str(raw_weeks).isdecimal() and 1 <= int(raw_weeks) <= signup.MAX_CUSTOM_WEEKS else 1
     form = ActionForm()
     errors = {}
     if request.method == "POST" and form.validate():
         # The days the form showed come from the form; days of longer cycles typed before are kept,
         # so that shrinking and growing again loses nothing.
         raw_shown = request.form.get("shown", "")
-        shown = int(raw_shown) if raw_shown.isdigit() and 1 <= int(raw_shown) <= signup.MAX_CUSTOM_WEEKS else weeks
+        shown = int(raw_shown) if raw_shown.isdecimal() and 1 <= int(raw_shown) <= signup.MAX_CUSTOM_WEEKS else weeks
         keys = [f"{part}_{i}" for i in range(shown * 7) for part in ("kind", "from", "to")] + ["week"]
         answers = {**answers, **{key: request.form.get(key, "")[:40] for key in keys}, "weeks": str(weeks)}
         flow.save(custom=answers)
@@ -249,7 +249,7 @@ def rota_repeat(flow: Flow, learner=None):
         return redirect(flow.url("rota_upload"))
     choices = repeat_choices(roster["period"])
     raw = request.values.get("period", "")
-    period = int(raw) if raw.isdigit() and int(raw) in choices else roster["period"]
+    period = int(raw) if raw.isdecimal() and int(raw) in choices else roster["period"]
     first_day = dt.date.fromisoformat(roster["first_day"])
     rota = rota_of(roster["days"], first_day, period)
     form = ActionForm()

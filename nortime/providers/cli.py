@@ -314,7 +314,7 @@ def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
 def _learner(ident: str):
     from ..models import Learner
 
-    learner = db.session.get(Learner, int(ident)) if ident.isdigit() and 0 < int(ident) < 2 ** 31 else None
+    learner = db.session.get(Learner, int(ident)) if ident.isdecimal() and 0 < int(ident) < 2 ** 31 else None
     if learner is None:
         raise click.ClickException(f"learner: no learner has the id {ident!r}")
     return learner
@@ -363,7 +363,7 @@ def join_command(learner_id: str, group_id: str) -> None:
     from ..services.seats import SeatError
 
     learner = _learner(learner_id)
-    if not group_id.isdigit():
+    if not group_id.isdecimal():
         raise click.ClickException(f"group: {group_id!r} is not a group id; `seats --learner ID` lists them")
     try:
         placement = join(learner, int(group_id))

@@ -21,7 +21,7 @@ def messages():
     query = (select(Message, Learner).join(Learner, Learner.id == Message.learner_id)
              .where(Learner.provider_id == provider.id))
     learner = None
-    if request.args.get("learner", "").isdigit():
+    if request.args.get("learner", "").isdecimal():
         learner = own(Learner, int(request.args["learner"]))
         query = query.where(Message.learner_id == learner.id)
     rows = db.session.execute(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(SHOWN)).all()

@@ -19,7 +19,7 @@ def workplaces():
     provider = provider_or_404()
     if request.method == "POST":
         venue = db.session.get(Venue, int(request.form.get("venue", "0") or 0)) \
-            if request.form.get("venue", "").isdigit() else None
+            if request.form.get("venue", "").isdecimal() else None
         if venue is None or venue.provider_id != provider.id or venue.employer_id is None:
             abort(404)
         accept = request.form.get("action") == "accept"

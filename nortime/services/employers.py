@@ -94,7 +94,7 @@ def team_rota(method: str, answers: Mapping[str, str] | None = None,
         return {"method": "none", "rota": None, "answers": {}}, {}
     if method == "custom":
         raw = str(answers.get("weeks", "1"))
-        if not raw.isdigit() or not 1 <= int(raw) <= signup.MAX_CUSTOM_WEEKS:
+        if not raw.isdecimal() or not 1 <= int(raw) <= signup.MAX_CUSTOM_WEEKS:
             return None, {"weeks": _("Choose from 1 to %(count)s weeks.", count=signup.MAX_CUSTOM_WEEKS)}
         rota, errors = signup.rota_from_custom(answers, int(raw))
         return (None, errors) if errors else ({"method": "custom", "rota": rota, "answers": answers}, {})

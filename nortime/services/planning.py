@@ -55,7 +55,7 @@ def learner_key(learner: Learner | int) -> str:
 
 def learner_id(key: str) -> int | None:
     """The database id behind a learner's JSON id, or None when it is not one of ours (e.g. a preview)."""
-    if isinstance(key, str) and key.startswith(LEARNER_PREFIX) and key[len(LEARNER_PREFIX):].isdigit():
+    if isinstance(key, str) and key.startswith(LEARNER_PREFIX) and key[len(LEARNER_PREFIX):].isdecimal():
         return int(key[len(LEARNER_PREFIX):])
     return None
 

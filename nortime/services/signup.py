@@ -151,7 +151,7 @@ def rota_from_preset(preset_id: str, answers: Mapping[str, str]) -> tuple[dict |
     if preset.weekly:
         cycle_weeks = max(1, preset.cycle_days // 7)
         raw = str(answers.get("week", "1"))
-        if not raw.isdigit() or not 1 <= int(raw) <= cycle_weeks:
+        if not raw.isdecimal() or not 1 <= int(raw) <= cycle_weeks:
             errors["week"] = _("Choose a week from 1 to %(count)s.", count=cycle_weeks)
         else:
             week = int(raw) - 1
@@ -220,7 +220,7 @@ def rota_from_custom(answers: Mapping[str, str], weeks: int) -> tuple[dict | Non
             errors[f"kind_{index}"] = _("Week %(week)s, %(day)s: choose day off, work or away.", **where)
             cycle.append([])
     raw = str(answers.get("week", "1"))
-    if not raw.isdigit() or not 1 <= int(raw) <= weeks:
+    if not raw.isdecimal() or not 1 <= int(raw) <= weeks:
         errors["week"] = _("Choose a week from 1 to %(count)s.", count=weeks)
     if not errors and all(day == AWAY for day in cycle):
         errors["cycle"] = _("In this rota you are away every day, so you could never come to a class. Check the days.")

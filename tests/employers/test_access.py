@@ -91,3 +91,18 @@ def test_no_employer_page_counts_workers_who_did_not_consent(app, client, world)
         "starts_on": dt.date.today().isoformat()}, follow_redirects=True)
     assert response.status_code == 200 and dt.date.today().isoformat() in response.text
     assert " 3 " not in response.text and ">3<" not in response.text
+
+
+SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no: a number field must answer 4xx or a form, never 500
+
+
+def test_a_digit_that_is_no_number_gets_no_500(app, world):
+    employer = signed_in(app.test_client(), world.users.fish_staff)
+    assert employer.get(f"/employer/teams/new?method=custom&weeks={SUPERSCRIPT_TWO}").status_code == 200
+    answer = employer.post("/employer/workplace", data={"name": "Kantine", "place": "husoy", "rooms": SUPERSCRIPT_TWO,
+                                                        "provider": "alpha"})
+    assert answer.status_code < 500
+    staff = signed_in(app.test_client(), world.users.alpha_staff)
+    assert staff.post("/provider/workplaces", data={"venue": SUPERSCRIPT_TWO, "accept": "1"}).status_code < 500
+    learner = app.test_client()
+    assert learner.get(f"/signup/rota/custom?weeks={SUPERSCRIPT_TWO}").status_code < 500

@@ -26,7 +26,7 @@ EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "6"))
 HOSTILE = ["", " ", "x" * (1024 * 1024), "\x00", "a\x00b", "\u202eexe.txt", "👩🏽‍🔧🇳🇴", "'; DROP TABLE learners; --",
            "1' OR '1'='1", "=HYPERLINK(\"https://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1",
            "nan", "1e309", "9" * 40, "../../etc/passwd", "<script>alert(1)</script>", "\r\nSet-Cookie: x=1",
-           "%00", "\ud7ff\ue000\uffff", "٣٤", "2027-02-30", "25:99", "\\", "//evil.example", "/\\evil.example"]
+           "%00", "\ud7ff\ue000\uffff", "٣٤", "²", "2027-02-30", "25:99", "\\", "//evil.example", "/\\evil.example"]
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60))
 STARTS_A_SOLVE = {"providers.plan", "providers.what_if"}
 POST_ONLY_FIELDS = ["learner", "group", "locked", "provider", "day", "start", "solution", "confirm", "reason",
