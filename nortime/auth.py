@@ -58,13 +58,29 @@ def check_password(password: str) -> None:
         raise ValueError(_("password: use at least %(n)d characters", n=MIN_PASSWORD_LENGTH))
 
 
+def _account_email(email: str) -> str:
+    """The address in its normal form (lower case); ValueError says what is wrong with it."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from .learners.forms import EMAIL_MAX
+
+    email = (email or "").strip()
+    if len(email) > EMAIL_MAX:
+        raise ValueError("email: " + _("The e-mail address is too long. Use at most %(count)s characters.",
+                                       count=EMAIL_MAX))
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError("email: " + _("This is not an e-mail address. Write it like name@example.no.")) from None
+
+
 def create_user(email: str, role: str, password: str, *, provider: Provider | None = None, name: str = "",
                 teacher: Teacher | None = None, employer=None) -> User:
     """Make a staff account; ValueError names the field when the input cannot be used.
 
     A teacher's account is linked to their Teacher record (and so to its provider).
     """
-    email = email.strip().lower()
+    email = _account_email(email)
     if role not in ROLES:
         raise ValueError(_("role: %(role)s is not a role; use one of %(roles)s", role=role, roles=", ".join(ROLES)))
     if role == "provider_staff" and provider is None:

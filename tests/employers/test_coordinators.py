@@ -41,7 +41,7 @@ def test_the_dashboard_and_csv_have_the_employer_breakdowns(app, client, world):
 
 
 def test_coordinators_register_employers_and_invite_staff(app, client, world):
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from nortime.db import db
     from nortime.models import Employer, User
@@ -58,6 +58,15 @@ def test_coordinators_register_employers_and_invite_staff(app, client, world):
         employer = db.session.scalars(select(Employer).where(Employer.slug == "verkstedet-setermoen")).one()
         user = db.session.scalars(select(User).where(User.email == "sjef@example.org")).one()
         assert (user.role, user.employer_id) == ("employer", employer.id)
+    with app.app_context():
+        accounts = db.session.scalar(select(func.count()).select_from(User))
+    for bad in ("", "not an e-mail", "x" * 190 + "@example.org"):  # the last is longer than the column
+        response = client.post("/coordinator/employers?lang=en", data={"action": "invite", "name": "Sjef",
+                                                                       "employer": "verkstedet-setermoen",
+                                                                       "email": bad})
+        assert response.status_code == 422 and "e-mail address" in response.text, bad
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == accounts
     client.post("/logout")
     response = client.post("/login", data={"email": "sjef@example.org", "password": password})
     assert response.status_code == 302 and response.headers["Location"].endswith("/employer/")
