@@ -58,6 +58,9 @@ def _create_app(test_config: dict | None) -> Flask:
     if app.config["CHECK_DATABASE_ON_START"]:
         check_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    from .ids import RowId
+
+    app.url_map.converters["int"] = RowId  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
     from . import security

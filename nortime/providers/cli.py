@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..db import db
+from ..ids import row_id
 from ..models import ROLES, WEEKDAYS, Provider
 
 
@@ -314,7 +315,7 @@ def setup_import(provider_slug, kind, import_valid, check, csv_file) -> None:
 def _learner(ident: str):
     from ..models import Learner
 
-    learner = db.session.get(Learner, int(ident)) if ident.isdecimal() and 0 < int(ident) < 2 ** 31 else None
+    learner = db.session.get(Learner, row_id(ident)) if row_id(ident) is not None else None
     if learner is None:
         raise click.ClickException(f"learner: no learner has the id {ident!r}")
     return learner

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import role_required
+from ..ids import row_id
 from ..models import Group, Learner
 from ..services import offers, waiting_list
 from ..services.plans import current_live_plan
@@ -29,7 +30,7 @@ def waiting_add(learner_id: int):
     """Put a waiting learner into a group of the live plan: the same checks as any seat; an override
     (a group that does not fit them) needs a reason and is recorded with it."""
     learner = own(Learner, learner_id)
-    group = own(Group, request.form.get("group_id", type=int) or 0)
+    group = own(Group, row_id(request.form.get("group_id")) or 0)
     plan = current_live_plan(provider_or_404())
     if plan is None or group.plan_id != plan.id:
         abort(404)

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from ..db import db
+from ..ids import row_id
 from ..models import Group, Learner, Offer, Placement, Plan, utcnow
 from .fitting import SHARE_EPSILON, GroupFit, fitting_groups, from_day_of, group_fits, missed_sessions
 from .messages import queue_message
@@ -109,8 +110,8 @@ def join(learner: Learner, group_id: int) -> Placement:
     longer fits them may move to one that does (their own lock in the old group is lifted).
     """
     plan = current_live_plan(learner.provider_id)
-    # An id beyond the column's range is nobody's group (PostgreSQL would refuse to even look it up).
-    group = db.session.get(Group, group_id) if isinstance(group_id, int) and 0 < group_id < 2 ** 31 else None
+    group_id = row_id(group_id)
+    group = db.session.get(Group, group_id) if group_id is not None else None
     if plan is None or group is None or group.plan_id != plan.id:
         raise SeatError(_("This group is not open for joining."))
     from .seats import seat_learner

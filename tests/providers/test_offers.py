@@ -471,3 +471,22 @@ def test_a_lowered_max_group_ends_the_newest_offers_it_leaves_no_seat_for(demo_a
         save_course(plan.provider, plan.term, dict(values, max_group=course.max_group - 1), course)
         assert len(_open(first)) == 1 and _open(second) == []  # the newer offer ended, the first keeps its seat
         assert seats_taken(group) == group.course.max_group
+
+
+def test_ids_beyond_an_integer_column_are_not_found_not_a_500(demo_app, staff, login):
+    """Every `<int:...>` in a route, and the group chosen on 'New since the plan', stop at the column's range:
+    PostgreSQL's integer (SQLite overflowed in its driver: a 500)."""
+    _csrf_free(demo_app)
+    huge = "9" * 20
+    with demo_app.test_request_context("/?lang=en"):
+        _published(members=2, full=False)
+        waiter = db.session.scalar(select(Offer.learner_id).where(Offer.state == "open").order_by(Offer.id))
+        token = db.session.get(Learner, waiter).access_token
+    client = demo_app.test_client()
+    for number in (huge, str(2 ** 31)):
+        assert client.post(f"/me/{token}/offers/{number}/accept").status_code == 404
+        assert client.post(f"/me/{token}/offers/{number}/decline").status_code == 404
+    member = login(staff)
+    assert member.get(f"/provider/learners/{huge}").status_code == 404
+    assert member.post(f"/provider/waiting/{huge}/add", data={"group_id": "1"}).status_code == 404
+    assert member.post(f"/provider/waiting/{waiter}/add", data={"group_id": huge}).status_code == 404
