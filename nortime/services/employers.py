@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -306,9 +306,11 @@ def offer_workplace(employer: Employer, provider: Provider, name: str, place_id:
                                     opens=dt.time(start // 60, start % 60), closes=dt.time(end // 60, end % 60)))
     if not windows:
         raise EmployerError(_("opening hours: give at least one weekly time the room is free"))
-    slug = slug_of(f"{employer.slug}-{name}")
-    taken = db.session.scalar(select(func.count()).select_from(Venue).where(Venue.slug.like(f"{slug}%")))
-    venue = Venue(slug=f"{slug}-{taken + 1}" if taken else slug, provider_id=provider.id, name=name[:120],
+    from .setup import slugify, unique_slug
+
+    # Room for a "-N" suffix within the column's 60 characters.
+    slug = unique_slug(Venue, slugify(f"{employer.slug}-{name}")[:55].strip("-"))
+    venue = Venue(slug=slug, provider_id=provider.id, name=name[:120],
                   address=(address or "")[:200], place_id=place_id, rooms=rooms, employer_id=employer.id,
                   openings=windows)
     db.session.add(venue)

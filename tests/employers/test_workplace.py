@@ -98,3 +98,12 @@ def test_offer_and_accept_through_the_pages(app, client, world):
     assert client.post("/provider/workplaces", data={"venue": room_id, "action": "accept"}).status_code == 302
     with app.app_context():
         assert db.session.get(Venue, room_id).accepted_at is not None
+
+
+def test_rooms_whose_names_share_a_beginning_or_are_long_get_their_own_slugs(app, world):
+    """'Kantine 2' then 'Kantine' (a LIKE count once gave the second the first one's slug: a 500), and a
+    name whose slug would pass the column's 60 characters."""
+    with app.app_context():
+        rooms = [offer(world, name) for name in ("Kantine 2", "Kantine", "Kantine", "Møterom " + "lang " * 20)]
+        slugs = [room.slug for room in rooms]
+        assert len(set(slugs)) == 4 and all(len(slug) <= 60 for slug in slugs), slugs
