@@ -75,12 +75,13 @@ def page_fingerprint(learner: Learner) -> str:
 
     One query besides the learner's row, which the caller has just read.
     """
-    import datetime as dt
     import hashlib
+
+    from .fitting import oslo_today
 
     facts = (tuple(getattr(learner, column.key) for column in Learner.__table__.columns),
              tuple(tuple(row) for row in db.session.execute(_own_rows(), {"learner_id": learner.id})),
-             dt.date.today())
+             oslo_today())  # the day the page's content is computed for, not the server's
     return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 

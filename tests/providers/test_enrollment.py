@@ -478,3 +478,17 @@ def test_an_employers_new_team_rota_re_checks_each_workers_group(demo_app, week_
         assert placement.misfit_since is not None and placement.group_id == group.id
         kinds = sorted(db.session.scalars(select(Message.kind).where(Message.learner_id == learner.id)))
         assert "no_longer_fits" in kinds and "rota" in kinds
+
+
+def test_the_kept_personal_page_is_built_again_when_the_day_changes_in_oslo(demo_app, monkeypatch):
+    """The page counts lessons 'from today' on Oslo's calendar (signup.today); its cache key follows that
+    day, not the server's, which is UTC and changes day an hour or two later."""
+    from nortime.services.learner_page import page_fingerprint
+
+    with demo_app.test_request_context("/?lang=en"):
+        learner = db.session.scalar(select(Learner).order_by(Learner.id))
+        monkeypatch.setattr(signup, "today", lambda: WEEK_5)
+        monday = page_fingerprint(learner)
+        assert page_fingerprint(learner) == monday
+        monkeypatch.setattr(signup, "today", lambda: WEEK_5 + dt.timedelta(days=1))
+        assert page_fingerprint(learner) != monday
