@@ -162,8 +162,8 @@ def _apply_rota(team: Team, rota: Mapping, starts_on: dt.date) -> int:
 
     The team's new version and every worker's message are committed first (the message key names
     the version, so nobody is told twice); each worker is then one commit of their own
-    (save_rota's, which also re-checks their group). Should it stop half-way, running it again
-    (the page, or `flask employers apply-rotas`) finishes the rest.
+    (save_rota's, which also re-checks their group). Should it stop half-way, the workers not reached
+    keep their old rota until the rota is saved again (a new version: everyone is told once more).
     """
     from .messages import message_row, queue_messages
 

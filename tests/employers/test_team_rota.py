@@ -151,3 +151,20 @@ def test_a_team_is_registered_with_a_rota_built_day_by_day(app, client, world):
         team = db.session.scalars(select(Team).where(Team.name == "Helg")).one()
         assert team.rota_method == "custom"
         assert team.rota_cycle == [[], [], [], [], [], [["08:00", "20:00"]], [["08:00", "20:00"]]]
+
+
+def test_each_new_season_is_told_again(app, world):
+    """The message key names the rota's version: a second change the same day reaches every worker too."""
+    from sqlalchemy import func, select
+
+    from nortime.db import db
+    from nortime.models import Message, Team
+    from nortime.services import employers
+
+    with app.app_context():
+        team = db.session.get(Team, world.night)
+        for _ in range(2):
+            employers.change_team_rota(team, health_rota(), dt.date.today())
+        told = dict(db.session.execute(select(Message.learner_id, func.count()).where(Message.kind == "rota")
+                                       .group_by(Message.learner_id)).all())
+        assert told == {learner_id: 2 for learner_id in world.consenting + world.silent}
