@@ -490,3 +490,17 @@ def test_ids_beyond_an_integer_column_are_not_found_not_a_500(demo_app, staff, l
     assert member.get(f"/provider/learners/{huge}").status_code == 404
     assert member.post(f"/provider/waiting/{huge}/add", data={"group_id": "1"}).status_code == 404
     assert member.post(f"/provider/waiting/{waiter}/add", data={"group_id": huge}).status_code == 404
+
+
+def test_an_offer_past_its_hold_time_holds_no_seat_even_before_it_is_marked_lapsed(demo_app):
+    """Between the end of the hold time and the next lapse run, the seat is free for anyone joining."""
+    from nortime.services.fitting import seats_taken_by_group
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan, group, first, second = _first_offer_after_a_withdrawal()
+        assert free_seats(group) == 0
+        offer = _open(first)[0]
+        offer.expires_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+        assert offer.state == "open"  # nothing has lapsed it yet
+        assert free_seats(group) == 1 and seats_taken_by_group(plan)[group.id] == seat_limit_of(group) - 1
