@@ -313,10 +313,34 @@ def save_venue(provider: Provider, values: Mapping, venue: Venue | None = None) 
     if venue is None:
         venue = Venue(provider=provider, slug=unique_slug(Venue, f"{provider.slug}-{name}"))
         db.session.add(venue)
+    groups, before = _seat_limits(Group.venue_id == venue.id) if venue.id is not None else ([], {})
     venue.name, venue.address, venue.place_id, venue.rooms, venue.seats = name, address, place.id, rooms, seats
     venue.openings = [VenueOpening(days=",".join(days), opens=start, closes=end) for days, start, end in windows]
     db.session.commit()
+    _pass_on_seat_changes(groups, before)
     return venue
+
+
+def _seat_limits(condition) -> tuple[list[Group], dict[int, int]]:
+    """The groups meeting `condition` and how many each may hold now (before a course or room changes)."""
+    from .seats import seat_limit
+
+    groups = list(db.session.scalars(select(Group).where(condition)))
+    return groups, {group.id: seat_limit(group) for group in groups}
+
+
+def _pass_on_seat_changes(groups: list[Group], before: dict[int, int]) -> None:
+    """After a course's max_group or a room's seats changed: seats gained in published groups go to the
+    waiting list; seats lost end the newest offers they leave no seat for."""
+    from .offers import capacity_lowered, capacity_raised
+    from .seats import seat_limit
+
+    raised = [group.id for group in groups if seat_limit(group) > before[group.id]]
+    lowered = [group.id for group in groups if seat_limit(group) < before[group.id]]
+    if raised:
+        capacity_raised(raised)
+    if lowered:
+        capacity_lowered(lowered)
 
 
 def save_course(provider: Provider, term: Term, values: Mapping, course: Course | None = None) -> Course:
@@ -343,8 +367,7 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
                              known=", ".join(own) or "-")
     if errors:
         raise SetupError(errors)
-    raised = course is not None and largest > course.max_group
-    lowered = course is not None and largest < course.max_group
+    groups, before = _seat_limits(Group.course_id == course.id) if course is not None else ([], {})
     if course is None:
         course = Course(provider=provider, term=term, slug=unique_slug(Course, f"{provider.slug}-{name}"))
         db.session.add(course)
@@ -352,14 +375,7 @@ def save_course(provider: Provider, term: Term, values: Mapping, course: Course 
     course.min_group, course.max_group, course.min_attendance = smallest, largest, attendance / 100
     course.venues = [own[slug] for slug in chosen]
     db.session.commit()
-    if raised or lowered:  # more seats in its published groups go to the waiting list; fewer end offers
-        from .offers import capacity_lowered, capacity_raised
-
-        groups = list(db.session.scalars(select(Group.id).where(Group.course_id == course.id)))
-        if raised:
-            capacity_raised(groups)
-        else:
-            capacity_lowered(groups)
+    _pass_on_seat_changes(groups, before)
     return course
 
 

@@ -473,6 +473,29 @@ def test_a_lowered_max_group_ends_the_newest_offers_it_leaves_no_seat_for(demo_a
         assert seats_taken(group) == group.course.max_group
 
 
+
+def test_more_or_fewer_seats_in_the_room_pass_on_like_a_changed_max_group(demo_app):
+    """The room is the limit here (issue 16's seats): raising its seats on the venue form offers them,
+    lowering them ends the newest offer, as with a course's max_group."""
+    from nortime.services.setup import format_windows, save_venue
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = _group_with_waiters(plan)
+        first, second = [learner.id for learner in _fitting_waiters(plan, group)[:2]]
+        venue, held = group.venue, len(group.placements)
+        group.course.max_group = held + 5
+        venue.seats = held
+        db.session.commit()
+        assert free_seats(group) == 0 and _open(first) == []
+        values = {"name": venue.name, "address": venue.address, "place": venue.place_id, "rooms": venue.rooms,
+                  "seats": held + 2, "openings": format_windows(venue.openings)}
+        save_venue(plan.provider, values, venue)
+        assert len(_open(first)) == 1 and len(_open(second)) == 1
+        save_venue(plan.provider, dict(values, seats=held + 1), venue)
+        assert len(_open(first)) == 1 and _open(second) == []
+        assert seats_taken(group) == held + 1
+
 def test_ids_beyond_an_integer_column_are_not_found_not_a_500(demo_app, staff, login):
     """Every `<int:...>` in a route, and the group chosen on 'New since the plan', stop at the column's range:
     PostgreSQL's integer (SQLite overflowed in its driver: a 500)."""
