@@ -142,8 +142,12 @@ def test_joining_places_her_at_once_with_a_confirmation_in_her_language_and_the_
         assert course in message.subject and "Ewa Kowalska" in message.body and "You have a place" not in message.body
     after = client.get(f"/feeds/l/{feed}.ics").data.decode()
     assert after.count("BEGIN:VEVENT") >= 1 and course in after
+    joined = "You have joined the group. The lessons are on your page and in your calendar."
     page = client.get(f"/me/{token}?lang=en").data.decode()
     assert "You have a place in a group." in page and "Groups you can join now" not in page
+    assert joined in page  # the flashed confirmation, once: a page with a message is never kept for later
+    again = client.get(f"/me/{token}?lang=en").data.decode()
+    assert "You have a place in a group." in again and joined not in again
     # Joining again changes nothing and says why.
     again = client.post(f"/me/{token}/join?lang=en", data={"group_id": str(group_id)})
     assert again.status_code == 409
