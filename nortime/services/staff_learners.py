@@ -18,11 +18,11 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..db import db
-from ..models import (Attendance, FeedToken, Group, Learner, LearnerEdit, Message, Offer, Placement, PlanChange,
-                      Provider, Unplacement, User)
+from ..models import (Attendance, FeedToken, Group, Learner, LearnerEdit, Message, Offer, Placement, Plan,
+                      PlanChange, Provider, Unplacement, User)
 from .learner_page import status_of
 from .rota_days import weeks_from
-from .plans import current_live_plan
+from .plans import current_live_plan, is_live, lock_row
 
 PAGE_SIZE = 50
 
@@ -219,7 +219,7 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
     # Take the provider's row for writing before reading anything (as a CSV import does), so that merges of
     # this provider's learners run one after the other on SQLite and PostgreSQL; then look again whether
     # both records are still there (another merge may have folded one of them away meanwhile).
-    db.session.execute(update(Provider).where(Provider.id == keep.provider_id).values(name=Provider.name))
+    lock_row(Provider, keep.provider_id)
     still_there = set(db.session.scalars(select(Learner.id).where(Learner.id.in_((keep_id, duplicate_id)))))
     if still_there != {keep_id, duplicate_id}:
         db.session.rollback()
@@ -228,6 +228,12 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
     db.session.expire(duplicate)
     kept_plans = set(db.session.scalars(select(Placement.plan_id).where(Placement.learner_id == keep.id)))
     kept_plans |= set(db.session.scalars(select(Unplacement.plan_id).where(Unplacement.learner_id == keep.id)))
+    # Seats the duplicate gives up (a second placement in a plan, a seat held for it) go to the next in line.
+    freed = db.session.execute(select(Placement.plan_id, Placement.group_id).where(
+        Placement.learner_id == duplicate.id, Placement.plan_id.in_(kept_plans))).all()
+    freed += db.session.execute(select(Offer.plan_id, Offer.group_id).where(
+        Offer.learner_id == duplicate.id, Offer.state == "open")).all()
+    db.session.execute(delete(Offer).where(Offer.learner_id == duplicate.id, Offer.state == "open"))
     for model in (Placement, Unplacement):
         db.session.execute(delete(model).where(model.learner_id == duplicate.id, model.plan_id.in_(kept_plans)))
         db.session.execute(update(model).where(model.learner_id == duplicate.id).values(learner_id=keep.id))
@@ -238,9 +244,7 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
             db.session.delete(record)
         else:
             record.learner_id = keep.id
-    # Seats held for the duplicate are let go (the cron's `offers` run passes them on).
-    db.session.execute(delete(Offer).where(Offer.learner_id == duplicate.id))
-    for model in (LearnerEdit, FeedToken, Message, PlanChange):  # their history moves with them
+    for model in (LearnerEdit, FeedToken, Message, PlanChange, Offer):  # their history moves with them
         db.session.execute(update(model).where(model.learner_id == duplicate.id).values(learner_id=keep.id))
     filled = {}
     for name in ("email", "phone"):
@@ -259,6 +263,10 @@ def merge_learners(keep: Learner, duplicate: Learner, user: User, reason: str) -
     except Exception:
         db.session.rollback()
         raise
+    from .offers import pass_on
+
+    live = [(db.session.get(Plan, plan_id), group_id) for plan_id, group_id in freed]
+    pass_on([(plan, group_id) for plan, group_id in live if is_live(plan)])
     return filled
 
 

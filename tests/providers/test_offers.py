@@ -527,3 +527,22 @@ def test_an_offer_past_its_hold_time_holds_no_seat_even_before_it_is_marked_laps
         db.session.commit()
         assert offer.state == "open"  # nothing has lapsed it yet
         assert free_seats(group) == 1 and seats_taken_by_group(plan)[group.id] == seat_limit_of(group) - 1
+
+
+def test_a_merged_duplicates_held_seat_goes_to_the_next_in_line_at_once(demo_app, staff):
+    """Merging a duplicate record that held an offer lets the seat go now, to the next waiting learner
+    (before, it waited for the cron run); its answered offers stay in the kept record's history."""
+    from nortime.models import User
+    from nortime.services.staff_learners import merge_learners
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan, group, first, second = _first_offer_after_a_withdrawal()
+        duplicate = db.session.get(Learner, first)
+        keep = Learner(provider_id=duplicate.provider_id, name=duplicate.name, email=duplicate.email,
+                       phone=duplicate.phone, language=duplicate.language, home_place_id=duplicate.home_place_id,
+                       level="B2" if group.course.level != "B2" else "A1", consent_at=duplicate.consent_at)
+        db.session.add(keep)
+        db.session.commit()
+        assert _open(second) == []
+        merge_learners(keep, duplicate, db.session.get(User, staff.id), "the same person, signed up twice")
+        assert [offer.group_id for offer in _open(second)] == [group.id]
