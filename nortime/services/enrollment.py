@@ -5,7 +5,7 @@
   sessions their rota makes them miss;
 - `join(learner, group_id)`: the one step that places them (`seats.seat_learner`,
   under a row lock) and queues the "joined" confirmation in the same transaction;
-- `waiting_order(plan)`: who waits for a seat, in the order seats are offered;
+- `waiting_query(plan)`: who waits for a seat, in the order seats are offered;
 - `recheck_placement(learner)`: after a rota or details change, whether the
   learner's group still fits (`Placement.misfit_since`, a "no_longer_fits" message).
 """
@@ -23,6 +23,7 @@ from ..ids import row_id
 from ..models import Group, Learner, Offer, Placement, Plan, utcnow
 from .fitting import SHARE_EPSILON, GroupFit, fitting_groups, from_day_of, group_fits, missed_sessions
 from .messages import queue_message
+from .planning import placement_of
 from .plans import current_live_plan
 from .seats import SeatError
 
@@ -49,24 +50,12 @@ class Enrollment:
     misfit: bool = False  # placed, but their group no longer fits them
 
 
-def _placement(plan: Plan, learner: Learner) -> Placement | None:
-    return db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
-                                                     Placement.learner_id == learner.id))
-
-
 def first_session_day(group: Group, from_day: dt.date) -> dt.date | None:
     """The date of the group's first session from `from_day` on that is not cancelled (a moved one on its new date)."""
-    from .timetable import slot_dates
+    from .timetable import group_sessions
 
-    changes = {change.occurrence_date: change for change in group.changes}
-    days = []
-    for slot in group.slots:
-        for day in slot_dates(group, slot.weekday):
-            change = changes.get(day)
-            if day >= from_day and (change is None or change.kind != "cancelled"):
-                days.append(change.new_start.date() if change is not None else day)
-                break
-    return min(days, default=None)
+    return min((session.start.date() for session in group_sessions(group)
+                if session.status != "cancelled" and session.start.date() >= from_day), default=None)
 
 
 def openings(learner: Learner, plan: Plan | None = None, *, from_day: dt.date | None = None) -> list[Opening]:
@@ -92,7 +81,7 @@ def enrollment_of(learner: Learner) -> Enrollment | None:
     plan = current_live_plan(learner.provider_id)
     if plan is None:
         return None
-    placement = _placement(plan, learner)
+    placement = placement_of(plan, learner)
     if placement is not None and placement.misfit_since is None:
         return None
     found = openings(learner, plan)
@@ -116,7 +105,7 @@ def join(learner: Learner, group_id: int) -> Placement:
         raise SeatError(_("This group is not open for joining."))
     from .seats import seat_learner
 
-    current = _placement(plan, learner)
+    current = placement_of(plan, learner)
     if current is not None and current.misfit_since is None and current.group_id != group.id:
         raise SeatError(_("You have a place in a group already."))
     if current is not None and current.misfit_since is not None:
@@ -156,13 +145,6 @@ def waiting_query(plan: Plan, levels: Iterable[str] | None = None, *, holding_of
     return query
 
 
-def waiting_order(plan: Plan) -> list[Learner]:
-    """The learners of `waiting_query`, loaded."""
-    ids = db.session.scalars(waiting_query(plan)).all()
-    by_id = {learner.id: learner for learner in db.session.scalars(select(Learner).where(Learner.id.in_(ids)))}
-    return [by_id[learner_id] for learner_id in ids]
-
-
 def recheck_placement(learner: Learner) -> GroupFit | None:
     """Whether the learner's published group still fits them as they are now (no commit; None: no group).
 
@@ -172,7 +154,7 @@ def recheck_placement(learner: Learner) -> GroupFit | None:
     if learner.id is None or learner.provider_id is None:
         return None
     plan = current_live_plan(learner.provider_id)
-    placement = _placement(plan, learner) if plan is not None else None
+    placement = placement_of(plan, learner) if plan is not None else None
     if placement is None:
         return None
     db.session.flush()  # the changed rota and busy times, as group_fits reads them

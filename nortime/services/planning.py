@@ -434,7 +434,7 @@ def placing_problems(plan: Plan, learner: Learner, group: Group) -> list[str]:
     """What rules out the move whatever the fit: another plan or provider, the same group, a lock elsewhere."""
     if learner.provider_id != plan.provider_id or group.plan_id != plan.id:
         return [_("This learner or group does not belong to this plan.")]
-    current = _placement(plan, learner)
+    current = placement_of(plan, learner)
     if current is not None and current.group_id == group.id:
         return [_("%(name)s is in this group already.", name=learner.name)]
     if current is not None and current.locked:
@@ -469,7 +469,8 @@ def fit_problems(plan: Plan, learner: Learner, group: Group) -> tuple[list[str],
     return problems, fit.share
 
 
-def _placement(plan: Plan, learner: Learner) -> Placement | None:
+def placement_of(plan: Plan, learner: Learner) -> Placement | None:
+    """The learner's placement in the plan, if any."""
     return db.session.scalar(select(Placement).where(Placement.plan_id == plan.id,
                                                      Placement.learner_id == learner.id))
 

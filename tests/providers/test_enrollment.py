@@ -13,7 +13,7 @@ from nortime.db import db
 from nortime.models import (Group, Learner, Message, Offer, Placement, Plan, Rota, TravelTime, WEEKDAYS,
                             utcnow)
 from nortime.services import planning, publishing, signup
-from nortime.services.enrollment import enrollment_of, join, openings, recheck_placement, waiting_order
+from nortime.services.enrollment import enrollment_of, join, openings, recheck_placement, waiting_query
 from nortime.services.fitting import group_fits
 from nortime.services.seats import GroupFull, SeatError
 
@@ -227,14 +227,15 @@ def test_waiting_order_is_priority_then_sign_up_time(demo_app):
         withdrawn = _late_joiner(group, name="Gone")
         withdrawn.withdrawn_at = utcnow()
         db.session.commit()
-        order = [learner.id for learner in waiting_order(plan)]
+        order = list(db.session.scalars(waiting_query(plan)))
         placed = set(db.session.scalars(select(Placement.learner_id).where(Placement.plan_id == plan.id)))
         assert order.index(urgent.id) < order.index(first.id) < order.index(second.id)
         assert withdrawn.id not in order and not placed & set(order)
         everyone = db.session.scalars(select(Learner).where(Learner.provider_id == plan.provider_id,
                                                             Learner.withdrawn_at.is_(None))).all()
         assert len(order) == len(everyone) - len(placed)
-        keys = [(-learner.priority, learner.created_at, learner.id) for learner in waiting_order(plan)]
+        by_id = {learner.id: learner for learner in everyone}
+        keys = [(-by_id[i].priority, by_id[i].created_at, i) for i in order]
         assert keys == sorted(keys)
 
 
@@ -496,3 +497,25 @@ def test_the_kept_personal_page_is_built_again_when_the_day_changes_in_oslo(demo
         assert page_fingerprint(learner) == monday
         monkeypatch.setattr(signup, "today", lambda: WEEK_5 + dt.timedelta(days=1))
         assert page_fingerprint(learner) != monday
+
+
+def test_the_first_date_skips_a_cancelled_session_and_follows_a_moved_one(demo_app, week_5):
+    from nortime.models import SessionChange
+    from nortime.services.enrollment import first_session_day
+
+    with demo_app.test_request_context("/?lang=en"):
+        plan = db.session.get(Plan, _published())
+        group = plan.groups[0]
+        coming = sorted(day for s in group.slots for day in _term_dates(group, s.weekday, week_5))
+        assert first_session_day(group, week_5) == coming[0]
+        db.session.add(SessionChange(group_id=group.id, occurrence_date=coming[0], kind="cancelled"))
+        db.session.commit()
+        db.session.refresh(group)
+        assert first_session_day(group, week_5) == coming[1]
+        # The next one moved a day later: its new date is the first.
+        moved = dt.datetime.combine(coming[1] + dt.timedelta(days=1), dt.time(18, 0))
+        db.session.add(SessionChange(group_id=group.id, occurrence_date=coming[1], kind="moved", new_start=moved,
+                                     new_end=moved + dt.timedelta(hours=2)))
+        db.session.commit()
+        db.session.refresh(group)
+        assert first_session_day(group, week_5) == min(coming[1] + dt.timedelta(days=1), coming[2])
