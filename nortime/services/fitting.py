@@ -183,9 +183,10 @@ def seats_taken_by_group(plan: Plan, *, for_learner: int | None = None) -> dict[
     return taken
 
 
-def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = None,
-                   with_free_seat: bool = True) -> list[tuple[Group, GroupFit, int]]:
-    """The groups of `plan` that fit `learner`, as (group, fit, free seats), best share first, then nearest.
+def fitting_groups(plan: Plan, learner: Learner, *,
+                   from_day: dt.date | None = None) -> list[tuple[Group, GroupFit, int]]:
+    """The groups of `plan` with a free seat that fit `learner`, as (group, fit, free seats), best share
+    first, then nearest.
 
     The learner's own group (if any) is left out. The seat count is a first look;
     `seats.seat_learner` counts again under a lock when they join.
@@ -205,7 +206,7 @@ def fitting_groups(plan: Plan, learner: Learner, *, from_day: dt.date | None = N
         if group.id == current:
             continue
         free = max(0, seat_limit(group) - taken.get(group.id, 0))
-        if free or not with_free_seat:
+        if free:
             found.append((group, fits[learner.id, group.id], free))
     found.sort(key=lambda item: (-item[1].share, item[1].travel_minutes, item[0].key))
     return found

@@ -290,7 +290,9 @@ def nearest_miss(plan, learner) -> Explanation:
     full; else the group in reach whose times suit the rota best; else the nearest group
     at their level beyond their travel time; else that no group has their level.
     """
-    from .fitting import fitting_groups, group_fits
+    from .fitting import group_fits, seats_taken_by_group
+    from .planning import placement_of
+    from .seats import seat_limit
 
     fits = group_fits(plan, [learner])
     groups = {group.id: group for group in plan.groups}
@@ -298,7 +300,12 @@ def nearest_miss(plan, learner) -> Explanation:
     if not mine:
         return Explanation([_("No group of the plan is at your level (%(level)s).", level=learner.level)],
                            help_hints([{"code": "no_course_at_level"}], learner))
-    full = fitting_groups(plan, learner, with_free_seat=False)
+    # Fitting groups with no free seat, judged from the fits above (not a second group_fits).
+    taken = seats_taken_by_group(plan, for_learner=learner.id)
+    placement = placement_of(plan, learner)
+    full = sorted(((group, fit) for group, fit in mine if fit.fits and seat_limit(group) <= taken.get(group.id, 0)
+                   and (placement is None or group.id != placement.group_id)),
+                  key=lambda item: (-item[1].share, item[1].travel_minutes, item[0].key))
     if full:
         group = full[0][0]
         return explain([{"code": "group_full", "details": {"group": group.key}}], learner, plan)
