@@ -129,6 +129,20 @@ def test_make_place_closes_the_group_of_those_who_could_join_and_opens_one_with_
     checker.assert_valid(problem, as_solution(options, table))
 
 
+
+def test_make_place_keeps_a_group_within_its_rooms_seats():
+    # As above, but the room seats 3 (the course allows 4): U may not make the Tuesday group a group of 4.
+    import random
+    import solver.ruin as ruin
+    people = [learner("U", **busy_on(0, 2, 3, 4, 5, 6))] + [learner(x) for x in "ABC"]
+    problem = base_problem(people, courses=[ONE_SESSION])
+    problem["venues"][0]["seats"] = 3
+    options = build_options(read_problem(problem))
+    table = Timetable(options, [Group(0, 0, (MON,), 0, [1, 2, 3])])
+    ruin._make_place(random.Random(0), table, 0, set(), set())
+    assert all(len(g.learners) <= 3 for g in table.groups)
+    checker.assert_valid(problem, as_solution(options, table))
+
 def test_make_place_frees_the_only_able_teacher_and_never_closes_a_locked_group():
     # Kari teaches a Tuesday group in Husøy, 80 minutes away: she cannot also teach in
     # Finnsnes that evening.  U, A and B (Finnsnes, Tuesdays only) need her there.
