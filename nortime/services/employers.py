@@ -60,11 +60,16 @@ def create_employer(name: str, place_id: str, sector: str, slug: str | None = No
     if sector not in SECTORS:
         raise EmployerError(_("sector: choose one of %(sectors)s", sectors=", ".join(SECTORS)))
     slug = slug or slug_of(name)
-    if not slug or db.session.scalar(select(Employer).where(Employer.slug == slug)) is not None:
-        raise EmployerError(_("name: an employer called %(name)s exists already", name=name))
+    taken = EmployerError(_("name: an employer called %(name)s exists already", name=name))
+    if not slug:
+        raise taken
     employer = Employer(slug=slug, name=name, place_id=place_id, sector=sector)
     db.session.add(employer)
-    db.session.commit()
+    try:  # the unique slug decides, also between two coordinators at the same moment
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise taken from None
     return employer
 
 
@@ -210,8 +215,6 @@ def new_join_code(team: Team, code: str | None = None, expires_on: dt.date | Non
         code = normal_code(code)
         if not CODE_PATTERN.match(code):
             raise EmployerError(_("code: use letters A-Z and digits, with at most one dash, like HUSY-2027"))
-        if db.session.get(JoinCode, code) is not None:
-            raise EmployerError(_("code: %(code)s is taken; choose another", code=code))
     else:
         code = "-".join("".join(secrets.choice(CODE_LETTERS) for _ in range(4)) for _ in range(2))
     if expires_on is not None and expires_on < signup.today():

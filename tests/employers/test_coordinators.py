@@ -80,6 +80,9 @@ def test_the_cli_registers_an_employer_and_its_staff(app, world):
     result = runner.invoke(args=["employers", "add", "--name", "Camp Setermoen", "--place", "setermoen",
                                  "--sector", "defence"])
     assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["employers", "add", "--name", "Camp Setermoen", "--place", "setermoen",
+                                "--sector", "defence"])
+    assert again.exit_code != 0 and "Camp Setermoen finnes allerede" in again.output  # one line; the first kept
     result = runner.invoke(args=["create-user", "--email", "camp@example.org", "--role", "employer",
                                  "--employer", "camp-setermoen", "--password", "correct horse 2"])
     assert result.exit_code == 0, result.output
